@@ -1,0 +1,200 @@
+"""Fast checks: the JSON Schemas in `cswidget.schema`, written as plain Python.
+
+The rendering hot path calls these instead of jsonschema (about ten times
+the cost of rendering). tests/test_schema_differential.py proves, over
+generated valid and invalid inputs, that they accept exactly what the
+schemas accept.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+import uuid
+from decimal import Decimal
+from typing import Any, Final, TypeAlias
+
+from . import rules
+from .errors import FieldError
+from .vocabulary import (
+    DISALLOWED_VALUES,
+    FORBIDDEN_VALUE,
+    GREATER_THAN,
+    INVALID_DATE,
+    INVALID_FORMAT,
+    INVALID_VALUE,
+    LESS_THAN,
+    MAX_KEY_LENGTH,
+    MAX_VALUE_LENGTH,
+    MAXIMUM,
+    MESSAGE,
+    MINIMUM,
+    VALID_FORMAT,
+    WRONG_LENGTH,
+)
+
+JsonScalar: TypeAlias = str | int | float | bool | None
+
+_CONTROL = re.compile(rules.CONTROL_CHARACTERS_PATTERN)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_EMAIL = re.compile(rules.EMAIL_PATTERN)
+
+# Keys already found valid. Pages render the same few keys over and over, so
+# remembering them takes the key checks off the hot path. Bounded so a
+# stream of distinct keys cannot grow it without limit.
+_valid_keys: set[str] = set()
+_VALID_KEYS_LIMIT: Final = 4096
+
+
+def key_errors(resource: str, field: str, key: object) -> list[FieldError]:
+    """Problems with one params key; `field` names it in the errors."""
+    if type(key) is str and key in _valid_keys:
+        return []
+    if not isinstance(key, str):
+        return [FieldError(resource, field, INVALID_VALUE, {MESSAGE: "keys must be strings"})]
+    errors = []
+    if not key:
+        errors.append(FieldError(resource, field, WRONG_LENGTH, {MINIMUM: 1}))
+    elif len(key) > MAX_KEY_LENGTH:
+        errors.append(FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: MAX_KEY_LENGTH}))
+    if _CONTROL.search(key):
+        errors.append(
+            FieldError(
+                resource,
+                field,
+                FORBIDDEN_VALUE,
+                {MESSAGE: "keys must not contain control characters"},
+            )
+        )
+    if key in rules.PROTOTYPE_KEYS:
+        errors.append(
+            FieldError(
+                resource, field, FORBIDDEN_VALUE, {DISALLOWED_VALUES: list(rules.PROTOTYPE_KEYS)}
+            )
+        )
+    if _SURROGATE.search(key):
+        errors.append(_surrogate_error(resource, field))
+    if not errors and type(key) is str:
+        if len(_valid_keys) >= _VALID_KEYS_LIMIT:
+            _valid_keys.clear()
+        _valid_keys.add(key)
+    return errors
+
+
+def _surrogate_error(resource: str, field: str) -> FieldError:
+    return FieldError(
+        resource,
+        field,
+        INVALID_VALUE,
+        {MESSAGE: "text must not contain lone surrogates (it cannot be encoded as UTF-8)"},
+    )
+
+
+def normalise_value(
+    resource: str, field: str, value: object
+) -> tuple[JsonScalar, list[FieldError]]:
+    """The JSON value `value` is sent as, and any problems with it.
+
+    str subclasses (markupsafe.Markup included) become plain str: user data
+    is never trusted as markup. Decimal and UUID become their text;
+    date/datetime become ISO 8601 UTC text, naive meaning UTC (as the API
+    documents).
+    """
+    kind = type(value)
+    if kind is str:
+        text: str = value  # type: ignore[assignment]
+        return text, _text_errors(resource, field, text)
+    if kind is bool or value is None:
+        return value, []  # type: ignore[return-value]
+    if kind is int or kind is float:
+        return value, _number_errors(resource, field, value)  # type: ignore[arg-type,return-value]
+    return _normalise_other(resource, field, value)
+
+
+def _text_errors(resource: str, field: str, text: str) -> list[FieldError]:
+    errors = []
+    if len(text) > MAX_VALUE_LENGTH:
+        errors.append(FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: MAX_VALUE_LENGTH}))
+    if not text.isascii() and _SURROGATE.search(text):
+        errors.append(_surrogate_error(resource, field))
+    return errors
+
+
+def _number_errors(resource: str, field: str, number: float) -> list[FieldError]:
+    if -rules.MAX_SAFE_INTEGER <= number <= rules.MAX_SAFE_INTEGER:
+        return []
+    # NaN fails the comparison above too, and Infinity is outside the range.
+    info: dict[str, object]
+    if isinstance(number, float) and not math.isfinite(number):
+        info = {MESSAGE: "NaN and Infinity are not valid JSON"}
+    else:
+        info = {GREATER_THAN: -rules.MAX_SAFE_INTEGER - 1, LESS_THAN: rules.MAX_SAFE_INTEGER + 1}
+    return [FieldError(resource, field, INVALID_VALUE, info)]
+
+
+def _normalise_other(resource: str, field: str, value: Any) -> tuple[JsonScalar, list[FieldError]]:
+    if isinstance(value, str):
+        # str.__str__ returns the characters themselves, whatever a subclass
+        # does to __str__ or __html__.
+        text = str.__str__(value)
+        return text, _text_errors(resource, field, text)
+    if isinstance(value, bool):
+        return bool(value), []
+    if isinstance(value, int):
+        number = int.__index__(value)
+        return number, _number_errors(resource, field, number)
+    if isinstance(value, float):
+        real = float.__float__(value)
+        return real, _number_errors(resource, field, real)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None, _number_errors(resource, field, math.nan)
+        text = str(value)
+        return text, _text_errors(resource, field, text)
+    if isinstance(value, datetime.datetime):
+        if value.utcoffset() is not None:
+            try:
+                value = value.astimezone(datetime.UTC)
+            except OverflowError:
+                return None, [
+                    FieldError(
+                        resource, field, INVALID_DATE, {MESSAGE: "outside years 1 to 9999 in UTC"}
+                    )
+                ]
+        return _iso_utc(value), []
+    if isinstance(value, datetime.date):
+        return _iso_utc(datetime.datetime(value.year, value.month, value.day)), []
+    if isinstance(value, uuid.UUID):
+        return str(value), []
+    return None, [
+        FieldError(
+            resource,
+            field,
+            INVALID_VALUE,
+            {MESSAGE: f"must be {rules.PYTHON_VALUE_TYPES}, not {type(value).__name__}"},
+        )
+    ]
+
+
+def _iso_utc(moment: datetime.datetime) -> str:
+    # Formatted by hand: strftime("%Y") drops the leading zeros of years
+    # before 1000 on glibc. Sub-second precision is dropped, as the API does.
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+        f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z"
+    )
+
+
+def pattern_errors(resource: str, field: str, value: object, pattern: str) -> list[FieldError]:
+    """`value` must be a str matching `pattern` (a rules.*_PATTERN)."""
+    if isinstance(value, str) and re.search(pattern, value):
+        return []
+    return [FieldError(resource, field, INVALID_FORMAT, {VALID_FORMAT: pattern})]
+
+
+def email_errors(resource: str, field: str, value: JsonScalar) -> list[FieldError]:
+    """A customer email is null or text that looks like an address."""
+    if value is None or (isinstance(value, str) and _EMAIL.search(value)):
+        return []
+    return [FieldError(resource, field, INVALID_FORMAT, {VALID_FORMAT: rules.EMAIL_PATTERN})]

@@ -1,0 +1,224 @@
+"""Survey params: the data a page passes to a survey in `data-survey-params`.
+
+CustomerSure files each key by its name: customer fields, segment keys and
+everything else as unique metadata. `SurveyParams` keeps the three apart so a
+key cannot land in the wrong place unnoticed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from . import rules
+from .checks import JsonScalar, email_errors, key_errors, normalise_value
+from .errors import FieldError, ValidationError
+from .vocabulary import (
+    ALLOWED_VALUES,
+    BUILTIN_SEGMENT_KEYS,
+    CUSTOMER_FIELDS,
+    DISALLOWED_VALUES,
+    FORBIDDEN_VALUE,
+    INVALID_VALUE,
+    MESSAGE,
+)
+
+__all__ = ["SurveyParams"]
+
+_CUSTOMER_FIELDS = frozenset(CUSTOMER_FIELDS)
+_BUILTIN_SEGMENT_KEYS = frozenset(BUILTIN_SEGMENT_KEYS)
+_SEGMENT_DISALLOWED = frozenset(rules.SEGMENT_DISALLOWED_KEYS)
+_EMPTY: Mapping[str, JsonScalar] = MappingProxyType({})
+
+
+@dataclass(frozen=True, init=False, eq=True)
+class SurveyParams:
+    """Validated survey params, by the category CustomerSure files them in.
+
+    >>> params = SurveyParams(
+    ...     customer={"name": "Kate", "email": "kate@example.com"},
+    ...     segments={"site_code": "hq"},
+    ...     metadata={"reference": "INV-2090"},
+    ... )
+    >>> params.to_dict()
+    {'name': 'Kate', 'email': 'kate@example.com', 'site_code': 'hq', 'reference': 'INV-2090'}
+
+    Values are normalised to JSON: str subclasses to plain str, Decimal and
+    UUID to text, date/datetime to `YYYY-MM-DDTHH:MM:SSZ` in UTC.
+    Raises `ValidationError` listing every problem at once.
+    """
+
+    customer: Mapping[str, JsonScalar]
+    segments: Mapping[str, JsonScalar]
+    metadata: Mapping[str, JsonScalar]
+
+    __hash__ = None  # type: ignore[assignment]  # holds mappings
+
+    def __init__(
+        self,
+        *,
+        customer: Mapping[str, Any] | None = None,
+        segments: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        errors: list[FieldError] = []
+        normalised_customer = _normalise("customer", customer, errors)
+        normalised_segments = _normalise("segments", segments, errors)
+        normalised_metadata = _normalise("metadata", metadata, errors)
+        for key, value in normalised_customer.items():
+            if key not in _CUSTOMER_FIELDS:
+                errors.append(
+                    FieldError(
+                        rules.SURVEY_PARAMS,
+                        f"customer.{key}",
+                        INVALID_VALUE,
+                        {ALLOWED_VALUES: list(CUSTOMER_FIELDS)},
+                    )
+                )
+            elif key == "email":
+                errors += email_errors(rules.SURVEY_PARAMS, "customer.email", value)
+        for key in normalised_segments:
+            if key not in _SEGMENT_DISALLOWED:
+                continue
+            errors.append(
+                FieldError(
+                    rules.SURVEY_PARAMS,
+                    f"segments.{key}",
+                    FORBIDDEN_VALUE,
+                    {DISALLOWED_VALUES: list(rules.SEGMENT_DISALLOWED_KEYS)},
+                )
+            )
+        if normalised_metadata:
+            # A metadata key named like a customer field or a segment key,
+            # built-in or used in this object, would be filed as that instead.
+            disallowed = [*rules.METADATA_DISALLOWED_KEYS]
+            disallowed += [k for k in normalised_segments if k not in _BUILTIN_SEGMENT_KEYS]
+            errors += _clash_errors("metadata", normalised_metadata, disallowed)
+        if errors:
+            raise ValidationError(sorted(errors, key=_error_order))
+        object.__setattr__(self, "customer", MappingProxyType(normalised_customer))
+        object.__setattr__(self, "segments", MappingProxyType(normalised_segments))
+        object.__setattr__(self, "metadata", MappingProxyType(normalised_metadata))
+
+    @classmethod
+    def from_flat(
+        cls, mapping: Mapping[str, Any], *, segment_keys: Iterable[str] = ()
+    ) -> SurveyParams:
+        """Classify a flat mapping by the documented rules.
+
+        Customer field names go to `customer`; `staff_code`, `site_code` and
+        the account's own `segment_keys` to `segments`; everything else to
+        `metadata`.
+
+        >>> SurveyParams.from_flat({"email": "a@b.co", "region": "north"},
+        ...                        segment_keys=["region"]).segments
+        mappingproxy({'region': 'north'})
+        """
+        segment_names = _BUILTIN_SEGMENT_KEYS.union(segment_keys)
+        customer: dict[str, Any] = {}
+        segments: dict[str, Any] = {}
+        metadata: dict[str, Any] = {}
+        for key, value in mapping.items():
+            if key in _CUSTOMER_FIELDS:
+                customer[key] = value
+            elif key in segment_names:
+                segments[key] = value
+            else:
+                metadata[key] = value
+        return cls(customer=customer, segments=segments, metadata=metadata)
+
+    def to_dict(self) -> dict[str, JsonScalar]:
+        """The flat JSON object for `data-survey-params`: customer fields,
+        then segments, then metadata, each in the order given."""
+        return {**self.customer, **self.segments, **self.metadata}
+
+    def feedback_request_data(self) -> list[dict[str, JsonScalar]]:
+        """The same data as the REST API's feedback request `data[]` list.
+
+        Customer fields are left out: feedback requests carry them as their
+        own attributes (`email`, `first_name`, ...), not as data.
+
+        >>> SurveyParams(segments={"staff_code": "luke"}).feedback_request_data()
+        [{'key': 'staff_code', 'value': 'luke'}]
+        """
+        return [
+            {"key": key, "value": value}
+            for part in (self.segments, self.metadata)
+            for key, value in part.items()
+        ]
+
+    def check_segment_keys(self, segment_keys: Iterable[str]) -> None:
+        """Check the params against an account's declared custom segments.
+
+        With declared segments, a segment key that is neither built in nor
+        declared would be filed as metadata, and a metadata key that is a
+        declared segment would be filed as a segment. No declared segments
+        means: accept any segment key.
+        """
+        declared = frozenset(segment_keys)
+        if not declared:
+            return
+        allowed = [*BUILTIN_SEGMENT_KEYS, *sorted(declared - _BUILTIN_SEGMENT_KEYS)]
+        errors = [
+            FieldError(
+                rules.SURVEY_PARAMS, f"segments.{key}", INVALID_VALUE, {ALLOWED_VALUES: allowed}
+            )
+            for key in self.segments
+            if key not in _BUILTIN_SEGMENT_KEYS and key not in declared
+        ]
+        errors += _clash_errors(
+            "metadata", self.metadata, [*rules.METADATA_DISALLOWED_KEYS, *sorted(declared)]
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+def _normalise(
+    category: str, mapping: Mapping[str, Any] | None, errors: list[FieldError]
+) -> dict[str, JsonScalar]:
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, Mapping):
+        errors.append(
+            FieldError(rules.SURVEY_PARAMS, category, INVALID_VALUE, {MESSAGE: "must be a mapping"})
+        )
+        return {}
+    normalised: dict[str, JsonScalar] = {}
+    for key, value in mapping.items():
+        field = f"{category}.{key}"
+        problems = key_errors(rules.SURVEY_PARAMS, field, key)
+        json_value, value_problems = normalise_value(rules.SURVEY_PARAMS, field, value)
+        if problems or value_problems:
+            errors += problems
+            errors += value_problems
+        elif type(key) is str:
+            normalised[key] = json_value
+        else:
+            normalised[str.__str__(key)] = json_value
+    return normalised
+
+
+def _clash_errors(
+    category: str, mapping: Mapping[str, JsonScalar], disallowed: list[str]
+) -> list[FieldError]:
+    clashing = mapping.keys() & set(disallowed)
+    return [
+        FieldError(
+            rules.SURVEY_PARAMS,
+            f"{category}.{key}",
+            FORBIDDEN_VALUE,
+            {DISALLOWED_VALUES: disallowed},
+        )
+        for key in mapping
+        if key in clashing
+    ]
+
+
+_CATEGORY_ORDER = {"customer": 0, "segments": 1, "metadata": 2}
+
+
+def _error_order(error: FieldError) -> int:
+    # Errors read in the order of the snippet: customer, segments, metadata.
+    return _CATEGORY_ORDER.get(error.field.partition(".")[0], 3)

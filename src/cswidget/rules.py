@@ -1,0 +1,70 @@
+"""cswidget's validation rules: formats and limits the fast checks and the
+JSON Schemas share, so the two cannot drift apart.
+
+Patterns are written so that Python's `re.search` (what jsonschema uses) and
+ECMA-262 regexes agree: each ends in `$(?!\\n)` because Python's `$` also
+matches before a trailing newline.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .vocabulary import BUILTIN_SEGMENT_KEYS, CUSTOMER_FIELDS, SPECIAL_METADATA_KEYS
+
+# Resources named in FieldError.resource.
+SURVEY_PARAMS: Final = "survey_params"
+WIDGET: Final = "widget"
+SCRIPT: Final = "script"
+TRIGGER: Final = "trigger"
+
+# Keys a page's JavaScript may copy into a plain object: `__proto__` and
+# friends there pollute prototypes, so they are never valid keys.
+PROTOTYPE_KEYS: Final = ("__proto__", "constructor", "prototype")
+
+# C0 and C1 control characters and DEL: invisible in every UI CustomerSure
+# shows keys in, and a classic way to smuggle look-alike keys.
+CONTROL_CHARACTERS_PATTERN: Final = "[\\u0000-\\u001f\\u007f-\\u009f]"
+
+# A deliberately loose email check: one @, no spaces, a dot in the domain.
+EMAIL_PATTERN: Final = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$(?!\\n)"
+
+# The account subdomain: a DNS label.
+ORG_PATTERN: Final = "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$(?!\\n)"
+
+# The survey URL code, e.g. AKknWccEFf7.
+SURVEY_PATTERN: Final = "^[A-Za-z0-9_-]{1,64}$(?!\\n)"
+
+# A CSP nonce is a base64 (or base64url) value.
+NONCE_PATTERN: Final = "^[A-Za-z0-9+/_-]+={0,2}$(?!\\n)"
+
+# Numbers must survive JSON.parse exactly: JavaScript's safe integer range.
+MAX_SAFE_INTEGER: Final = 2**53 - 1
+
+# JSON types a params value may have once normalised.
+JSON_SCALAR_TYPES: Final = ("string", "number", "boolean", "null")
+PYTHON_VALUE_TYPES: Final = "str, int, float, bool, None, Decimal, date, datetime or UUID"
+
+# A metadata key with one of these names would be filed as something else.
+METADATA_DISALLOWED_KEYS: Final = CUSTOMER_FIELDS + BUILTIN_SEGMENT_KEYS
+# A segment key with one of these names would be filed as something else.
+SEGMENT_DISALLOWED_KEYS: Final = CUSTOMER_FIELDS + SPECIAL_METADATA_KEYS
+# Keys data-widget-params owns.
+WIDGET_PARAMS_KEYS: Final = ("org", "survey")
+
+# Where the widget script may be loaded from: https anywhere, http only from
+# this machine (local development), or a root-relative path on the page's own
+# origin. No whitespace, control characters or backslashes anywhere: browsers
+# strip or reinterpret them ("/\evil.example" is protocol-relative).
+SCRIPT_SRC_PATTERN: Final = (
+    "^(?:"
+    "https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][^\\s\\\\\\u0000-\\u001f\\u007f]*)?"
+    "|http://(?:localhost|127\\.0\\.0\\.1|\\[::1\\])(?::[0-9]{1,5})?"
+    "(?:[/?#][^\\s\\\\\\u0000-\\u001f\\u007f]*)?"
+    "|/(?![/\\\\])[^\\s\\\\\\u0000-\\u001f\\u007f]*"
+    ")$(?!\\n)"
+)
+
+# Tags a native trigger may be: a button, or a link whose href is the
+# fallback when scripts do not run.
+TRIGGER_TAGS: Final = ("button", "a")

@@ -1,0 +1,69 @@
+"""The two inline scripts a page needs: `init()` and the toggle listener.
+
+Both bodies are constants: no user data is ever written inside a <script>,
+so there is nothing to escape there. The only variable part is the CSP nonce,
+an attribute.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from . import rules
+from .checks import pattern_errors
+from .errors import ValidationError
+from .html import element
+
+__all__ = ["init_script", "toggle_script"]
+
+INIT_BODY = Markup("CustomerSureSurveyWidget.init();")
+
+# Deferred widget scripts run just before DOMContentLoaded, after every
+# inline script, so init must wait for the event.
+DEFERRED_INIT_BODY = Markup(
+    'document.addEventListener("DOMContentLoaded",function(){CustomerSureSurveyWidget.init();});'
+)
+
+# One delegated listener instead of inline onclick handlers, which strict
+# Content-Security-Policy pages refuse to run. Elements added later work too.
+TOGGLE_BODY = Markup(
+    'document.addEventListener("click",function(event){'
+    "var target=event.target instanceof Element&&"
+    'event.target.closest("[data-cswidget-toggle]");'
+    "if(target){event.preventDefault();CustomerSureSurveyWidget.toggleWidget();}});"
+)
+
+
+def checked_nonce(nonce: str | None) -> str | None:
+    """`nonce` if it is a valid CSP nonce (or None); raises ValidationError."""
+    if nonce is None:
+        return None
+    errors = pattern_errors(rules.SCRIPT, "nonce", nonce, rules.NONCE_PATTERN)
+    if errors:
+        raise ValidationError(errors)
+    return nonce
+
+
+def inline_script(body: Markup, nonce: str | None) -> Markup:
+    return element("script", [("nonce", checked_nonce(nonce))], body)
+
+
+def init_script(*, nonce: str | None = None, defer: bool = False) -> Markup:
+    """The `<script>` that calls `CustomerSureSurveyWidget.init()`.
+
+    It must come after the container. With `defer=True` (pair it with a
+    deferred widget script) it waits for DOMContentLoaded.
+
+    >>> init_script()
+    Markup('<script>CustomerSureSurveyWidget.init();</script>')
+    """
+    return inline_script(DEFERRED_INIT_BODY if defer else INIT_BODY, nonce)
+
+
+def toggle_script(*, nonce: str | None = None) -> Markup:
+    """The `<script>` that makes every `[data-cswidget-toggle]` element open
+    and close the survey, through one delegated click listener.
+
+    Place it once per page, anywhere; `trigger()` renders such elements.
+    """
+    return inline_script(TOGGLE_BODY, nonce)

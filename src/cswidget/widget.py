@@ -1,0 +1,233 @@
+"""`Widget`: one survey's widget on a CustomerSure account, and its markup."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from markupsafe import Markup
+
+from . import rules
+from .checks import JsonScalar, key_errors, normalise_value, pattern_errors
+from .errors import FieldError, ValidationError
+from .html import element
+from .params import SurveyParams
+from .scripts import checked_nonce, init_script
+from .vocabulary import (
+    CONTAINER_ATTRIBUTE,
+    CUSTOMER_FIELDS,
+    DISALLOWED_VALUES,
+    FORBIDDEN_VALUE,
+    INVALID_VALUE,
+    MESSAGE,
+    REQUIRED,
+    SPECIAL_METADATA_KEYS,
+    SURVEY_PARAMS_ATTRIBUTE,
+    WIDGET_PARAMS_ATTRIBUTE,
+)
+
+__all__ = ["Widget", "encode_json"]
+
+# Compact, and non-ASCII kept as is: the page is UTF-8 and the HTML escaping
+# below covers every character that matters inside an attribute.
+encode_json = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False
+).encode
+
+SurveyParamsInput = SurveyParams | Mapping[str, Any] | None
+
+
+@dataclass(frozen=True, init=False)
+class Widget:
+    """One survey's website widget.
+
+    >>> widget = Widget(org="acme", survey="AKknWccEFf7",
+    ...                 script_src="https://acme.example/survey_widget.js")
+    >>> print(widget.embed({"email": "kate@example.com", "reference": "INV-2090"}))
+    <script src="https://acme.example/survey_widget.js"></script>
+    <div data-customersure-survey-widget data-widget-params="{&#34;org&#34;:&#34;acme&#34;,\
+&#34;survey&#34;:&#34;AKknWccEFf7&#34;}" data-survey-params="{&#34;email&#34;:\
+&#34;kate@example.com&#34;,&#34;reference&#34;:&#34;INV-2090&#34;}"></div>
+    <script>CustomerSureSurveyWidget.init();</script>
+
+    `org` is the account subdomain, `survey` the survey URL code and
+    `script_src` the script URL from CustomerSure's "Make a website widget"
+    snippet. `segment_keys` declares the account's custom segments;
+    `extra_params` passes further keys through in `data-widget-params`.
+    Use `dataclasses.replace(widget, survey=...)` for another survey.
+    """
+
+    org: str
+    survey: str
+    script_src: str
+    segment_keys: tuple[str, ...]
+    extra_params: Mapping[str, JsonScalar]
+
+    def __init__(
+        self,
+        *,
+        org: str,
+        survey: str,
+        script_src: str,
+        segment_keys: Iterable[str] = (),
+        extra_params: Mapping[str, Any] | None = None,
+    ) -> None:
+        errors = pattern_errors(rules.WIDGET, "org", org, rules.ORG_PATTERN)
+        errors += pattern_errors(rules.WIDGET, "survey", survey, rules.SURVEY_PATTERN)
+        if script_src is None or script_src == "":
+            errors.append(FieldError(rules.WIDGET, "script_src", REQUIRED, {}))
+        else:
+            errors += pattern_errors(
+                rules.WIDGET, "script_src", script_src, rules.SCRIPT_SRC_PATTERN
+            )
+        declared, segment_errors = _checked_segment_keys(segment_keys)
+        extra, extra_errors = _checked_extra_params(extra_params)
+        errors += segment_errors + extra_errors
+        if errors:
+            raise ValidationError(errors)
+        object.__setattr__(self, "org", str.__str__(org))
+        object.__setattr__(self, "survey", str.__str__(survey))
+        object.__setattr__(self, "script_src", str.__str__(script_src))
+        object.__setattr__(self, "segment_keys", declared)
+        object.__setattr__(self, "extra_params", MappingProxyType(extra))
+        widget_params = {"org": self.org, "survey": self.survey, **extra}
+        object.__setattr__(self, "_widget_params_json", encode_json(widget_params))
+
+    __hash__ = None  # type: ignore[assignment]  # holds a mapping
+
+    def widget_params(self) -> dict[str, JsonScalar]:
+        """The object that goes into `data-widget-params`."""
+        return {"org": self.org, "survey": self.survey, **self.extra_params}
+
+    def survey_params(self, params: SurveyParamsInput) -> SurveyParams | None:
+        """`params` validated for this widget: a `SurveyParams`, or a flat
+        mapping classified with this widget's `segment_keys`."""
+        if params is None:
+            return None
+        if not isinstance(params, SurveyParams):
+            if not isinstance(params, Mapping):
+                raise ValidationError(
+                    [
+                        FieldError(
+                            rules.SURVEY_PARAMS,
+                            "params",
+                            INVALID_VALUE,
+                            {MESSAGE: "must be a SurveyParams or a mapping"},
+                        )
+                    ]
+                )
+            return SurveyParams.from_flat(params, segment_keys=self.segment_keys)
+        params.check_segment_keys(self.segment_keys)
+        return params
+
+    def attributes(self, params: SurveyParamsInput = None) -> dict[str, str]:
+        """The container's attributes as name -> value (JSON text, unescaped),
+        for frameworks that set attributes themselves."""
+        attributes = {
+            CONTAINER_ATTRIBUTE: "",
+            WIDGET_PARAMS_ATTRIBUTE: self._widget_params_json,
+        }
+        survey_params = self.survey_params(params)
+        if survey_params is not None:
+            attributes[SURVEY_PARAMS_ATTRIBUTE] = encode_json(survey_params.to_dict())
+        return attributes
+
+    def container(self, params: SurveyParamsInput = None) -> Markup:
+        """The `<div data-customersure-survey-widget ...>` element.
+
+        Without params there is no `data-survey-params` attribute.
+        """
+        survey_params = self.survey_params(params)
+        return element(
+            "div",
+            [
+                (CONTAINER_ATTRIBUTE, True),
+                (WIDGET_PARAMS_ATTRIBUTE, self._widget_params_json),
+                (
+                    SURVEY_PARAMS_ATTRIBUTE,
+                    None if survey_params is None else encode_json(survey_params.to_dict()),
+                ),
+            ],
+        )
+
+    def script_tag(self, *, defer: bool = False, nonce: str | None = None) -> Markup:
+        """The `<script src=...>` that loads the widget."""
+        return element(
+            "script", [("src", self.script_src), ("nonce", checked_nonce(nonce)), ("defer", defer)]
+        )
+
+    def embed(
+        self, params: SurveyParamsInput = None, *, defer: bool = False, nonce: str | None = None
+    ) -> Markup:
+        """Script tag, container and init script, in the order that works:
+        `data-survey-params` is in place before `init()` runs.
+
+        With `defer=True` the widget script is deferred and init waits for
+        DOMContentLoaded.
+        """
+        # Build the container first: a validation error leaves nothing behind.
+        container = self.container(params)
+        return Markup("\n").join(
+            [
+                self.script_tag(defer=defer, nonce=nonce),
+                container,
+                init_script(nonce=nonce, defer=defer),
+            ]
+        )
+
+    _widget_params_json: str = field(init=False, repr=False, compare=False)
+
+
+def _checked_segment_keys(segment_keys: Iterable[str]) -> tuple[tuple[str, ...], list[FieldError]]:
+    if isinstance(segment_keys, str):
+        # A lone string would otherwise be read as one key per character.
+        segment_keys = (segment_keys,)
+    declared: list[str] = []
+    errors: list[FieldError] = []
+    disallowed = [*CUSTOMER_FIELDS, *SPECIAL_METADATA_KEYS]
+    for index, key in enumerate(segment_keys):
+        field = f"segment_keys[{index}]"
+        problems = key_errors(rules.WIDGET, field, key)
+        if not problems and key in disallowed:
+            problems.append(
+                FieldError(rules.WIDGET, field, FORBIDDEN_VALUE, {DISALLOWED_VALUES: disallowed})
+            )
+        if problems:
+            errors += problems
+        elif key not in declared:
+            declared.append(str.__str__(key))
+    return tuple(declared), errors
+
+
+def _checked_extra_params(
+    extra_params: Mapping[str, Any] | None,
+) -> tuple[dict[str, JsonScalar], list[FieldError]]:
+    if extra_params is None:
+        return {}, []
+    if not isinstance(extra_params, Mapping):
+        return {}, [
+            FieldError(rules.WIDGET, "extra_params", INVALID_VALUE, {MESSAGE: "must be a mapping"})
+        ]
+    extra: dict[str, JsonScalar] = {}
+    errors: list[FieldError] = []
+    for key, value in extra_params.items():
+        field = f"extra_params.{key}"
+        problems = key_errors(rules.WIDGET, field, key)
+        if not problems and key in rules.WIDGET_PARAMS_KEYS:
+            problems.append(
+                FieldError(
+                    rules.WIDGET,
+                    field,
+                    FORBIDDEN_VALUE,
+                    {DISALLOWED_VALUES: list(rules.WIDGET_PARAMS_KEYS)},
+                )
+            )
+        json_value, value_problems = normalise_value(rules.WIDGET, field, value)
+        if problems or value_problems:
+            errors += problems + value_problems
+        else:
+            extra[str.__str__(key)] = json_value
+    return extra, errors
