@@ -30,9 +30,19 @@ def is_attribute_name(name: str) -> bool:
     return _ATTRIBUTE_NAME.fullmatch(name) is not None
 
 
+def _escape(value: str) -> str:
+    escaped = escape(str.__str__(value))
+    # A parser turns a raw CR (and CRLF) into LF; the reference keeps it.
+    return escaped.replace("\r", "&#13;") if "\r" in escaped else escaped
+
+
 def escape_text(value: str) -> Markup:
-    """`value` as HTML text: its characters, never its `__html__`."""
-    return escape(str.__str__(value))
+    """`value` as HTML text: its characters, never its `__html__`.
+
+    NUL cannot be written in HTML at all (parsers replace it), so callers
+    refuse it before it gets here.
+    """
+    return Markup(_escape(value))
 
 
 _NO_CONTENT = Markup("")
@@ -53,5 +63,5 @@ def element(tag: str, attributes: Iterable[Attribute], content: Markup = _NO_CON
         if value is True:
             parts.append(name)
         elif value is not None and value is not False:
-            parts.append(f'{name}="{escape(str.__str__(value))}"')
+            parts.append(f'{name}="{_escape(value)}"')
     return Markup(f"<{' '.join(parts)}>{content}</{tag}>")

@@ -34,6 +34,12 @@ _URL_NOISE = re.compile("[\u0000-\u0020]")
 _SCHEME = re.compile("([a-z][a-z0-9+.-]*):")
 
 
+def _nul_error(field: str) -> FieldError:
+    # HTML cannot carry NUL: parsers replace it with U+FFFD, so the page
+    # would not show what was asked for.
+    return FieldError(rules.TRIGGER, field, INVALID_VALUE, {MESSAGE: "must not contain NUL"})
+
+
 def _unsafe_url(value: object) -> bool:
     if not isinstance(value, str):
         return False
@@ -60,6 +66,8 @@ class="btn">Feedback</button>')
     if not isinstance(label, str) or not label.strip():
         # An empty button has no accessible name.
         errors.append(FieldError(rules.TRIGGER, "label", REQUIRED, {}))
+    elif "\x00" in label:
+        errors.append(_nul_error("label"))
     if tag not in rules.TRIGGER_TAGS:
         errors.append(
             FieldError(
@@ -103,6 +111,8 @@ class="btn">Feedback</button>')
                     rules.TRIGGER, field, FORBIDDEN_VALUE, {ALLOWED_VALUES: list(_URL_SCHEMES)}
                 )
             )
+        elif isinstance(value, str) and "\x00" in value:
+            errors.append(_nul_error(field))
         elif value is None or isinstance(value, bool | str):
             extra.append(
                 (name, value if isinstance(value, bool) or value is None else str.__str__(value))
