@@ -1,0 +1,170 @@
+"""`WidgetDefaults`: an account's widget settings, stored once, for template tags.
+
+    defaults = WidgetDefaults(org="acme", script_src="https://acme.example/survey_widget.js")
+    defaults.embed("AKknWccEFf7", customer={"name": "Kate"}, metadata={"reference": "INV-2090"})
+
+Template tags (cswidget.jinja, cswidget.django) hold one of these and only
+pass their arguments on, so their output is byte-identical to
+`Widget.embed/container/script_tag`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from . import rules
+from .errors import FieldError, ValidationError
+from .params import SurveyParams
+from .policy import OnError, checked_on_error
+from .vocabulary import INVALID_VALUE, MESSAGE
+from .widget import SurveyParamsInput, Widget
+
+__all__ = ["WidgetDefaults"]
+
+# Widget needs a survey code; the defaults are checked with this stand-in and
+# every tag replaces it with its own.
+_ANY_SURVEY = "any-survey"
+
+
+@dataclass(frozen=True, init=False)
+class WidgetDefaults:
+    """The account-wide part of every `Widget`: all but the survey code.
+
+    >>> defaults = WidgetDefaults(org="acme", script_src="/survey_widget.js")
+    >>> defaults.widget("AKknWccEFf7").survey
+    'AKknWccEFf7'
+
+    `on_error` is the live-page error policy (see `cswidget.policy`).
+    Raises `ValidationError` listing every problem at once.
+    """
+
+    org: str
+    script_src: str
+    segment_keys: tuple[str, ...]
+    extra_params: Mapping[str, Any]
+    on_error: OnError
+
+    def __init__(
+        self,
+        *,
+        org: str,
+        script_src: str,
+        segment_keys: Iterable[str] = (),
+        extra_params: Mapping[str, Any] | None = None,
+        on_error: OnError = "raise",
+    ) -> None:
+        errors: list[FieldError] = []
+        if isinstance(segment_keys, Iterable):
+            checked_segment_keys = segment_keys
+        else:
+            # Settings files can hold anything; Widget expects an iterable.
+            errors.append(
+                FieldError(
+                    rules.WIDGET, "segment_keys", INVALID_VALUE, {MESSAGE: "must be a list of keys"}
+                )
+            )
+            checked_segment_keys = ()
+        try:
+            base = Widget(
+                org=org,
+                survey=_ANY_SURVEY,
+                script_src=script_src,
+                segment_keys=checked_segment_keys,
+                extra_params=extra_params,
+            )
+        except ValidationError as error:
+            errors += error.errors
+        try:
+            checked_on_error(on_error)
+        except ValidationError as error:
+            errors += error.errors
+        if errors:
+            raise ValidationError(errors)
+        object.__setattr__(self, "org", base.org)
+        object.__setattr__(self, "script_src", base.script_src)
+        object.__setattr__(self, "segment_keys", base.segment_keys)
+        object.__setattr__(self, "extra_params", base.extra_params)
+        object.__setattr__(self, "on_error", on_error)
+        object.__setattr__(self, "_base", base)
+
+    __hash__ = None  # type: ignore[assignment]  # holds a mapping
+
+    def widget(self, survey: str) -> Widget:
+        """The `Widget` for one survey on this account."""
+        return dataclasses.replace(self._base, survey=survey)
+
+    def survey_params(
+        self,
+        *,
+        customer: Mapping[str, Any] | None = None,
+        segments: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        params: SurveyParamsInput = None,
+    ) -> SurveyParamsInput:
+        """What a tag's keyword arguments mean as `Widget` params.
+
+        `params` is a flat mapping (classified with `segment_keys`) or a
+        `SurveyParams`; `customer`, `segments` and `metadata` are added to
+        it, their keys winning. No arguments at all means no params.
+        """
+        if customer is None and segments is None and metadata is None:
+            return params
+        if params is None:
+            return SurveyParams(customer=customer, segments=segments, metadata=metadata)
+        flat = self._base.survey_params(params) or SurveyParams()
+        return SurveyParams(
+            customer=_merged(flat.customer, customer),
+            segments=_merged(flat.segments, segments),
+            metadata=_merged(flat.metadata, metadata),
+        )
+
+    def script_tag(self, *, defer: bool = False, nonce: str | None = None) -> Markup:
+        """`Widget.script_tag()`: it depends on `script_src` alone."""
+        return self._base.script_tag(defer=defer, nonce=nonce)
+
+    def container(
+        self,
+        survey: str,
+        *,
+        customer: Mapping[str, Any] | None = None,
+        segments: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        params: SurveyParamsInput = None,
+    ) -> Markup:
+        """`Widget.container()` for `survey`."""
+        survey_params = self.survey_params(
+            customer=customer, segments=segments, metadata=metadata, params=params
+        )
+        return self.widget(survey).container(survey_params)
+
+    def embed(
+        self,
+        survey: str,
+        *,
+        customer: Mapping[str, Any] | None = None,
+        segments: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        params: SurveyParamsInput = None,
+        defer: bool = False,
+        nonce: str | None = None,
+    ) -> Markup:
+        """`Widget.embed()` for `survey`."""
+        survey_params = self.survey_params(
+            customer=customer, segments=segments, metadata=metadata, params=params
+        )
+        return self.widget(survey).embed(survey_params, defer=defer, nonce=nonce)
+
+    _base: Widget = dataclasses.field(init=False, repr=False, compare=False)
+
+
+def _merged(base: Mapping[str, Any], extra: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    if extra is None:
+        return base
+    if not isinstance(extra, Mapping):
+        return extra  # SurveyParams reports it in the API's error language
+    return {**base, **extra}

@@ -1,0 +1,102 @@
+"""The `CSWIDGET` setting, read through one typed object: `conf`.
+
+    CSWIDGET = {
+        "ORG": "acme",
+        "SCRIPT_SRC": "https://acme.example/survey_widget.js",
+        "SEGMENT_KEYS": ["region"],
+        "ON_ERROR": "omit",
+        "USER_PARAMS": "myproject.surveys.user_params",
+    }
+
+Read on every access, so `override_settings` works in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from ..defaults import WidgetDefaults
+from ..errors import ValidationError
+from ..policy import OnError, checked_on_error
+
+__all__ = ["DEFAULT_USER_PARAMS", "KEYS", "Settings", "conf"]
+
+KEYS = ("ORG", "SCRIPT_SRC", "SEGMENT_KEYS", "ON_ERROR", "USER_PARAMS")
+DEFAULT_USER_PARAMS = "cswidget.django.users.user_params"
+
+UserParams = Callable[[Any], Mapping[str, Any]]
+
+
+def _in_tests() -> bool:
+    # Django's test runner (and pytest-django) set up mail.outbox for the
+    # duration of the tests, and force DEBUG off while doing so.
+    from django.core import mail
+
+    return hasattr(mail, "outbox")
+
+
+class Settings:
+    """Typed access to `settings.CSWIDGET`."""
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        """The raw setting; `{}` when it is missing."""
+        values = getattr(settings, "CSWIDGET", {})
+        if not isinstance(values, Mapping):
+            raise ImproperlyConfigured("The CSWIDGET setting must be a dict.")
+        return values
+
+    @property
+    def org(self) -> str:
+        return self.widget_defaults.org
+
+    @property
+    def script_src(self) -> str:
+        return self.widget_defaults.script_src
+
+    @property
+    def segment_keys(self) -> tuple[str, ...]:
+        return self.widget_defaults.segment_keys
+
+    @property
+    def on_error(self) -> OnError:
+        """ON_ERROR; by default "raise" when DEBUG is on or tests run, else "omit"."""
+        if "ON_ERROR" not in self.values:
+            return "raise" if settings.DEBUG or _in_tests() else "omit"
+        try:
+            return checked_on_error(self.values["ON_ERROR"], field="ON_ERROR")
+        except ValidationError as error:
+            raise ImproperlyConfigured(f"CSWIDGET['ON_ERROR']: {error}") from error
+
+    @property
+    def user_params(self) -> UserParams:
+        """The USER_PARAMS callable: user -> flat survey params."""
+        path = self.values.get("USER_PARAMS", DEFAULT_USER_PARAMS)
+        try:
+            function: UserParams = import_string(path)
+        except ImportError as error:
+            raise ImproperlyConfigured(f"CSWIDGET['USER_PARAMS']: {error}") from error
+        return function
+
+    @property
+    def widget_defaults(self) -> WidgetDefaults:
+        """The account settings every tag renders with."""
+        values = self.values
+        try:
+            return WidgetDefaults(
+                # Whatever the settings hold: WidgetDefaults checks it.
+                org=values.get("ORG"),  # type: ignore[arg-type]
+                script_src=values.get("SCRIPT_SRC"),  # type: ignore[arg-type]
+                segment_keys=values.get("SEGMENT_KEYS", ()),
+                on_error=self.on_error,
+            )
+        except ValidationError as error:
+            raise ImproperlyConfigured(f"CSWIDGET: {error}") from error
+
+
+conf = Settings()

@@ -1,0 +1,127 @@
+"""`{% load cswidget %}`: the survey widget's template tags.
+
+    {% cswidget_embed "AKknWccEFf7" customer=customer metadata=order %}
+
+Each tag passes its arguments to the Python API (through
+`conf.widget_defaults`), so the output is byte-identical to `Widget.embed()`
+and friends. The CSP nonce defaults to `request.csp_nonce` (django-csp).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django import template
+from markupsafe import Markup
+
+from ...policy import render_or_omit
+from ...scripts import init_script, toggle_script
+from ...trigger import trigger
+from ...widget import SurveyParamsInput
+from ..conf import conf
+
+register = template.Library()
+
+
+def _render(context: template.Context, build: Callable[[], Markup]) -> Markup:
+    request = getattr(context, "request", None)
+    return render_or_omit(
+        build, on_error=conf.on_error, scope=context if request is None else request
+    )
+
+
+def _nonce(context: template.Context, nonce: str | None) -> str | None:
+    if nonce is not None:
+        return nonce
+    # django-csp's nonce is lazy: reading it is what puts it in the header.
+    request_nonce = getattr(getattr(context, "request", None), "csp_nonce", None)
+    return None if request_nonce is None else str(request_nonce)
+
+
+@register.simple_tag(takes_context=True)
+def cswidget_script(
+    context: template.Context, *, defer: bool = False, nonce: str | None = None
+) -> Markup:
+    """`Widget.script_tag()` with CSWIDGET's SCRIPT_SRC."""
+    defaults = conf.widget_defaults
+    return _render(context, lambda: defaults.script_tag(defer=defer, nonce=_nonce(context, nonce)))
+
+
+@register.simple_tag(takes_context=True)
+def cswidget_container(
+    context: template.Context,
+    survey: str,
+    *,
+    customer: Mapping[str, Any] | None = None,
+    segments: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    params: SurveyParamsInput = None,
+) -> Markup:
+    """`Widget.container()` for `survey` on CSWIDGET's account."""
+    defaults = conf.widget_defaults
+    return _render(
+        context,
+        lambda: defaults.container(
+            survey, customer=customer, segments=segments, metadata=metadata, params=params
+        ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def cswidget_embed(
+    context: template.Context,
+    survey: str,
+    *,
+    customer: Mapping[str, Any] | None = None,
+    segments: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    params: SurveyParamsInput = None,
+    defer: bool = False,
+    nonce: str | None = None,
+) -> Markup:
+    """`Widget.embed()` for `survey` on CSWIDGET's account."""
+    defaults = conf.widget_defaults
+    return _render(
+        context,
+        lambda: defaults.embed(
+            survey,
+            customer=customer,
+            segments=segments,
+            metadata=metadata,
+            params=params,
+            defer=defer,
+            nonce=_nonce(context, nonce),
+        ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def cswidget_init(
+    context: template.Context, *, defer: bool = False, nonce: str | None = None
+) -> Markup:
+    """`cswidget.init_script()`."""
+    return _render(context, lambda: init_script(nonce=_nonce(context, nonce), defer=defer))
+
+
+@register.simple_tag(takes_context=True)
+def cswidget_toggle_script(context: template.Context, *, nonce: str | None = None) -> Markup:
+    """`cswidget.toggle_script()`."""
+    return _render(context, lambda: toggle_script(nonce=_nonce(context, nonce)))
+
+
+@register.simple_tag(takes_context=True)
+def cswidget_trigger(
+    context: template.Context, label: str, *, tag: str = "button", **attrs: Any
+) -> Markup:
+    """`cswidget.trigger()`: `{% cswidget_trigger "Feedback" class_="btn" %}`."""
+    return _render(context, lambda: trigger(label, tag=tag, **attrs))
+
+
+@register.simple_tag(takes_context=True)
+def cswidget_user_params(context: template.Context) -> Mapping[str, Any]:
+    """The logged-in user's survey params (CSWIDGET's USER_PARAMS):
+    `{% cswidget_user_params as user_params %}`."""
+    request = getattr(context, "request", None)
+    user = context.get("user") if request is None else getattr(request, "user", None)
+    return conf.user_params(user)
