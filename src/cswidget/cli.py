@@ -415,6 +415,11 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from .lint import lint_command
+    try:
+        from .lint import lint_command
+    except ModuleNotFoundError as error:
+        if error.name != "html5lib":
+            raise
+        raise UsageError("lint needs html5lib: pip install 'cswidget[lint]'") from None
 
     return lint_command(args)

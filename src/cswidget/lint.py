@@ -1,0 +1,707 @@
+"""Lint hand-written widget embeds, parsed the way browsers parse them.
+
+    problems = lint_html(Path("page.html").read_bytes(), path="page.html")
+    for problem in problems:
+        print(problem)  # page.html:4:8: CSW001 data-survey-params is page text, ...
+
+Pages are parsed with html5lib (the HTML standard's parsing algorithm, with
+scripting on, as in a browser that runs the widget). Params are checked by
+the library itself (`Widget`, `SurveyParams.from_flat`), never by rules of
+its own. Script order is read from the page: a call inside a function (an
+event listener, a DOMContentLoaded handler) runs later; any other call runs
+when its `<script>` is parsed. Each problem has a stable code, see `CODES`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import html5lib
+from html5lib import _tokenizer, html5parser
+from html5lib.constants import tokenTypes
+
+from .errors import FieldError, ValidationError
+from .params import SurveyParams
+from .vocabulary import (
+    CONTAINER_ATTRIBUTE,
+    SURVEY_PARAMS_ATTRIBUTE,
+    WIDGET_GLOBAL,
+    WIDGET_PARAMS_ATTRIBUTE,
+)
+from .widget import Widget
+
+__all__ = ["CODES", "Problem", "lint_html"]
+
+CODES: dict[str, str] = {
+    "CSW001": "widget attribute pushed out of its tag (it is page text)",
+    "CSW002": "data-widget-params is not a JSON object",
+    "CSW003": "data-survey-params is not a JSON object",
+    "CSW004": "key given twice in a params attribute (the last one wins)",
+    "CSW005": "org or survey missing",
+    "CSW006": "data-widget-params fails validation",
+    "CSW007": "data-survey-params fails validation",
+    "CSW008": "more than one widget container",
+    "CSW009": "params attribute on an element that is not the widget container",
+    "CSW010": "init() is never called",
+    "CSW011": "init() runs before the widget container",
+    "CSW012": "init() runs before the widget script",
+    "CSW013": "toggleWidget() runs before the widget container",
+    "CSW014": "toggleWidget() runs before the widget script",
+    "CSW015": "widget script loaded with async",
+    "CSW016": "data-survey-params set by script after init()",
+    "CSW017": "no widget script",
+    "CSW018": "widget script loaded more than once",
+}
+
+# A src that names the widget script, when no --script-src is given.
+WIDGET_SRC = re.compile(r"customersure|survey[-_]?widget", re.IGNORECASE)
+
+# Stand-ins for values Widget() requires but lint does not check: errors for
+# them are dropped, so only the page's own values are reported.
+_STAND_IN = {"org": "lint", "survey": "lint", "script_src": "/"}
+
+Position = tuple[int, int]  # line (1-based), column (0-based)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken thing on a page, at `line`:`col` (both 1-based)."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    error: FieldError | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "message": self.message,
+        }
+        if self.error is not None:
+            record["error"] = self.error.to_dict()
+        return record
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+
+
+def lint_html(
+    source: bytes | str,
+    *,
+    path: str = "-",
+    segment_keys: Iterable[str] = (),
+    script_src: str | None = None,
+) -> list[Problem]:
+    """Every problem with the widget embed in one page, in page order.
+
+    `source` as bytes has its encoding sniffed as a browser would.
+    A page with no trace of the widget has no problems.
+    """
+    page = _parse(source)
+    report = _Report(path)
+    for position, name in page.stray_attributes:
+        report.add(
+            position,
+            "CSW001",
+            f"{name} is page text, not an attribute: a '>' before it closed the tag",
+        )
+    elements = list(page.elements())
+    containers = [element for element in elements if CONTAINER_ATTRIBUTE in element.attributes]
+    segment_keys = tuple(segment_keys)
+    for index, container in enumerate(containers):
+        if index:
+            first = containers[0].start
+            report.add(
+                container.start,
+                "CSW008",
+                f"more than one widget container (the first is at {_where(first)}); "
+                "the widget uses one",
+            )
+        _check_widget_params(container, report)
+        _check_survey_params(container, report, segment_keys)
+    for element in elements:
+        if CONTAINER_ATTRIBUTE in element.attributes:
+            continue
+        for name in (WIDGET_PARAMS_ATTRIBUTE, SURVEY_PARAMS_ATTRIBUTE):
+            if name in element.attributes:
+                report.add(
+                    element.attribute_position(name),
+                    "CSW009",
+                    f"{name} on a <{element.name}> without {CONTAINER_ATTRIBUTE}: "
+                    "the widget never reads it",
+                )
+    scripts = [element for element in elements if element.name == "script"]
+    widget_scripts = [
+        script
+        for script in scripts
+        if "src" in script.attributes
+        and (
+            script.attributes["src"] == script_src
+            if script_src is not None
+            else WIDGET_SRC.search(script.attributes["src"]) is not None
+        )
+    ]
+    uses = [use for element in elements for use in _script_uses(element)]
+    if containers or widget_scripts or uses:
+        _check_order(report, containers, widget_scripts, uses)
+    return report.sorted()
+
+
+def _check_order(
+    report: _Report,
+    containers: list[_Element],
+    widget_scripts: list[_Element],
+    uses: list[_Use],
+) -> None:
+    inits = [use for use in uses if use.kind == "init"]
+    anchor = (containers or widget_scripts or uses)[0]
+    anchor_position = anchor.start if isinstance(anchor, _Element) else anchor.position
+    if not inits:
+        report.add(
+            anchor_position,
+            "CSW010",
+            f"{WIDGET_GLOBAL}.init() is never called: the widget never starts",
+        )
+    if not widget_scripts:
+        report.add(
+            anchor_position,
+            "CSW017",
+            "no widget script: no <script src> names customersure or survey_widget "
+            "(pass --script-src to name it)",
+        )
+    script = widget_scripts[0] if widget_scripts else None
+    for extra in widget_scripts[1:]:
+        report.add(
+            extra.start,
+            "CSW018",
+            f"widget script loaded more than once (first at {_where(widget_scripts[0].start)})",
+        )
+    for widget_script in widget_scripts:
+        if "async" in widget_script.attributes:
+            report.add(
+                widget_script.attribute_position("async"),
+                "CSW015",
+                "widget script loaded with async: it may run before the container exists "
+                "or after init() is called; remove async",
+            )
+    for use in uses:
+        if use.kind not in ("init", "toggle") or use.deferred:
+            continue
+        name, codes = (
+            ("init()", ("CSW011", "CSW012"))
+            if use.kind == "init"
+            else ("toggleWidget()", ("CSW013", "CSW014"))
+        )
+        if not containers:
+            report.add(use.position, codes[0], f"{name} runs but there is no widget container")
+        elif use.position < containers[0].start:
+            report.add(
+                use.position,
+                codes[0],
+                f"{name} runs before the widget container at {_where(containers[0].start)}",
+            )
+        if script is None:
+            continue
+        if use.position < script.start:
+            report.add(
+                use.position,
+                codes[1],
+                f"{name} runs before the widget script at {_where(script.start)} is loaded",
+            )
+        elif script.runs_after_parsing and "async" not in script.attributes:
+            report.add(
+                use.position,
+                codes[1],
+                f"{name} runs before the deferred widget script at {_where(script.start)}; "
+                "call it from a DOMContentLoaded listener",
+            )
+    if inits:
+        first_init = min(inits, key=lambda use: (use.deferred, use.position))
+        for use in uses:
+            if use.kind == "set" and (use.deferred, use.position) > (
+                first_init.deferred,
+                first_init.position,
+            ):
+                report.add(
+                    use.position,
+                    "CSW016",
+                    f"{SURVEY_PARAMS_ATTRIBUTE} is set after init() at "
+                    f"{_where(first_init.position)}: the widget reads it once, at init",
+                )
+
+
+def _check_widget_params(container: _Element, report: _Report) -> None:
+    raw = container.attributes.get(WIDGET_PARAMS_ATTRIBUTE)
+    if raw is None:
+        report.add(
+            container.start,
+            "CSW005",
+            f"the widget container has no {WIDGET_PARAMS_ATTRIBUTE}: org and survey are required",
+        )
+        return
+    position = container.attribute_position(WIDGET_PARAMS_ATTRIBUTE)
+    value = _parsed_object(WIDGET_PARAMS_ATTRIBUTE, raw, "CSW002", position, container, report)
+    if value is None:
+        return
+    missing = [key for key in ("org", "survey") if key not in value]
+    for key in missing:
+        report.add(position, "CSW005", f'{WIDGET_PARAMS_ATTRIBUTE} has no "{key}": required')
+    extra = {key: item for key, item in value.items() if key not in ("org", "survey")}
+    try:
+        Widget(
+            org=value.get("org", _STAND_IN["org"]),
+            survey=value.get("survey", _STAND_IN["survey"]),
+            script_src=_STAND_IN["script_src"],
+            extra_params=extra,
+        )
+    except ValidationError as error:
+        for field_error in error.errors:
+            if field_error.field not in missing and field_error.field != "script_src":
+                report.add(
+                    position,
+                    "CSW006",
+                    f"{WIDGET_PARAMS_ATTRIBUTE}: {field_error}",
+                    error=field_error,
+                )
+
+
+def _check_survey_params(container: _Element, report: _Report, segment_keys: Sequence[str]) -> None:
+    raw = container.attributes.get(SURVEY_PARAMS_ATTRIBUTE)
+    if raw is None:
+        return
+    position = container.attribute_position(SURVEY_PARAMS_ATTRIBUTE)
+    value = _parsed_object(SURVEY_PARAMS_ATTRIBUTE, raw, "CSW003", position, container, report)
+    if value is None:
+        return
+    try:
+        SurveyParams.from_flat(value, segment_keys=segment_keys)
+    except ValidationError as error:
+        for field_error in error.errors:
+            report.add(
+                position,
+                "CSW007",
+                f"{SURVEY_PARAMS_ATTRIBUTE}: {field_error}",
+                error=field_error,
+            )
+
+
+def _parsed_object(
+    name: str, raw: str, code: str, position: Position, element: _Element, report: _Report
+) -> dict[str, Any] | None:
+    duplicates: list[str] = []
+
+    def keep_last(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, item in pairs:
+            if key in result:
+                duplicates.append(key)
+            result[key] = item
+        return result
+
+    try:
+        value = json.loads(raw, object_pairs_hook=keep_last, parse_constant=_refuse_constant)
+    except ValueError as error:
+        detail = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+        at = f" at character {error.pos + 1}" if isinstance(error, json.JSONDecodeError) else ""
+        hint = ""
+        if any('"' in attribute for attribute in element.attributes):
+            hint = "; a double quote inside a double-quoted attribute ended it early"
+        report.add(position, code, f"{name} is not valid JSON: {detail}{at}{hint}")
+        return None
+    for key in duplicates:
+        report.add(position, "CSW004", f"{name} gives {key!r} twice: JavaScript keeps the last")
+    if not isinstance(value, dict):
+        report.add(position, code, f"{name} must be a JSON object, not {_json_type(value)}")
+        return None
+    return value
+
+
+def _refuse_constant(constant: str) -> Any:
+    # JSON.parse refuses NaN and Infinity; Python's json would accept them.
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number"
+
+
+def _where(position: Position) -> str:
+    return f"{position[0]}:{position[1] + 1}"
+
+
+class _Report:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(
+        self, position: Position, code: str, message: str, *, error: FieldError | None = None
+    ) -> None:
+        line, column = position
+        self.problems.append(Problem(self.path, line, column + 1, code, message, error))
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.problems, key=lambda problem: (problem.line, problem.col))
+
+
+# -- scripts -----------------------------------------------------------------
+
+_CALL = re.compile(
+    rf"\b{WIDGET_GLOBAL}\s*\.\s*(init|toggleWidget)\b(\s*\()?"
+    rf"|\b{WIDGET_GLOBAL}\s*\[\s*(['\"`])(init|toggleWidget)\3\s*\]"
+)
+_SETTER = re.compile(
+    rf"\.\s*setAttribute\s*\(\s*(['\"`]){SURVEY_PARAMS_ATTRIBUTE}\1"
+    rf"|\.\s*attr\s*\(\s*(['\"`]){SURVEY_PARAMS_ATTRIBUTE}\2\s*,"
+    r"|\.\s*dataset\s*(?:\.\s*surveyParams|\[\s*(['\"`])surveyParams\3\s*\])\s*=(?!=)"
+)
+_NOT_FUNCTION_HEADS = frozenset(("if", "for", "while", "switch", "catch", "with", "return"))
+# Types the browser runs as script; anything else (text/template, JSON) is data.
+_SCRIPT_TYPES = frozenset(
+    ("", "module", "text/javascript", "application/javascript", "text/ecmascript")
+)
+
+
+@dataclass(frozen=True)
+class _Use:
+    kind: str  # "init", "toggle" or "set"
+    position: Position
+    deferred: bool  # inside a function: runs later, not while the page parses
+
+
+def _script_uses(element: _Element) -> Iterator[_Use]:
+    if element.name == "script" and "src" not in element.attributes:
+        script_type = element.attributes.get("type", "").strip().lower()
+        if script_type in _SCRIPT_TYPES:
+            yield from _uses_in(element.text, element.content_start, handler=False)
+    for name, value in element.attributes.items():
+        if name.startswith("on"):
+            # An event handler attribute runs when the event fires.
+            yield from _uses_in(value, element.attribute_position(name), handler=True)
+
+
+def _uses_in(code: str, start: Position, *, handler: bool) -> Iterator[_Use]:
+    without_comments = _mask(code, strings=False)
+    masked = _mask(without_comments, strings=True)
+    spans = _function_spans(masked)
+
+    def deferred(offset: int) -> bool:
+        return (
+            handler
+            or any(begin < offset < end for begin, end in spans)
+            or masked[:offset].rstrip().endswith("=>")
+        )
+
+    for match in _CALL.finditer(masked):
+        is_call = match.group(2) is not None
+        kind = "init" if (match.group(1) or match.group(4)) == "init" else "toggle"
+        offset = match.start()
+        yield _Use(kind, _offset_position(code, start, offset), not is_call or deferred(offset))
+    for match in _SETTER.finditer(without_comments):
+        offset = match.start()
+        yield _Use("set", _offset_position(code, start, offset), deferred(offset))
+
+
+def _offset_position(text: str, start: Position, offset: int) -> Position:
+    newlines = text.count("\n", 0, offset)
+    if not newlines:
+        return (start[0], start[1] + offset)
+    return (start[0] + newlines, offset - text.rindex("\n", 0, offset) - 1)
+
+
+def _mask(code: str, *, strings: bool) -> str:
+    """`code` with comments (and with `strings`, string contents) blanked out,
+    keeping every offset and newline."""
+    characters = list(code)
+    index = 0
+    length = len(code)
+
+    def blank(begin: int, end: int) -> None:
+        for position in range(begin, end):
+            if characters[position] != "\n":
+                characters[position] = " "
+
+    while index < length:
+        character = code[index]
+        if code.startswith("//", index):
+            end = code.find("\n", index)
+            end = length if end < 0 else end
+            if not strings:
+                blank(index, end)
+            index = end
+        elif code.startswith("/*", index):
+            end = code.find("*/", index + 2)
+            end = length if end < 0 else end + 2
+            if not strings:
+                blank(index, end)
+            index = end
+        elif character in "'\"`":
+            end = index + 1
+            while end < length and code[end] != character:
+                end += 2 if code[end] == "\\" else 1
+            if strings:
+                blank(index + 1, min(end, length))
+            index = end + 1
+        else:
+            index += 1
+    return "".join(characters)
+
+
+def _function_spans(masked: str) -> list[tuple[int, int]]:
+    """(open, close) offsets of the braces of function bodies that do not run
+    at once: not immediately invoked."""
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[int, bool]] = []
+    for offset, character in enumerate(masked):
+        if character == "{":
+            stack.append((offset, _opens_function(masked, offset)))
+        elif character == "}" and stack:
+            begin, is_function = stack.pop()
+            invoked = re.match(r"\s*\)?\s*(?:\(|\.\s*(?:call|apply)\s*\()", masked[offset + 1 :])
+            if is_function and not invoked:
+                spans.append((begin, offset))
+    spans += [(begin, len(masked)) for begin, is_function in stack if is_function]
+    return spans
+
+
+def _opens_function(masked: str, offset: int) -> bool:
+    before = masked[:offset].rstrip()
+    if before.endswith("=>"):
+        return True
+    if not before.endswith(")"):
+        return False
+    depth = 0
+    for index in range(len(before) - 1, -1, -1):
+        if before[index] == ")":
+            depth += 1
+        elif before[index] == "(":
+            depth -= 1
+            if depth == 0:
+                head = re.search(r"([\w$]+)\s*$", before[:index])
+                # function (...) {, function name(...) {, or a method name(...) {
+                return head is not None and head.group(1) not in _NOT_FUNCTION_HEADS
+    return False
+
+
+# -- parsing -------------------------------------------------------------------
+
+# The tree builder copies token attributes onto elements; this key carries
+# each start tag's index in `_Page.tags`. Real attribute names never contain
+# NUL (the tokenizer replaces it), so a page cannot forge it.
+_MARK = "\x00cswidget-tag"
+_STRAY = re.compile(rf"({WIDGET_PARAMS_ATTRIBUTE}|{SURVEY_PARAMS_ATTRIBUTE})\s*=")
+# Text in these elements is shown as code, not a broken tag.
+_CODE_ELEMENTS = frozenset(("code", "pre", "kbd", "samp"))
+
+
+@dataclass
+class _Tag:
+    start: Position
+    attributes: dict[str, Position]
+    content_start: Position = (0, 0)
+
+
+@dataclass
+class _Element:
+    name: str
+    attributes: dict[str, str]
+    tag: _Tag
+    text: str = ""
+
+    @property
+    def start(self) -> Position:
+        return self.tag.start
+
+    @property
+    def content_start(self) -> Position:
+        return self.tag.content_start
+
+    def attribute_position(self, name: str) -> Position:
+        return self.tag.attributes.get(name, self.tag.start)
+
+    @property
+    def runs_after_parsing(self) -> bool:
+        return "defer" in self.attributes or self.attributes.get("type", "").lower() == "module"
+
+
+@dataclass
+class _Page:
+    root: ElementTree.Element
+    tags: list[_Tag]
+    stray_attributes: list[tuple[Position, str]] = field(default_factory=list)
+
+    def elements(self) -> Iterator[_Element]:
+        for node in self.root.iter():
+            mark = node.attrib.get(_MARK)
+            if mark is None or not isinstance(node.tag, str) or node.tag.startswith("{"):
+                continue  # implied elements, and SVG/MathML
+            attributes = {
+                name: value
+                for name, value in node.attrib.items()
+                if name != _MARK and isinstance(name, str)
+            }
+            yield _Element(node.tag, attributes, self.tags[int(mark)], node.text or "")
+
+
+class _Tokenizer(_tokenizer.HTMLTokenizer):
+    """html5lib's tokenizer, noting where tags and attributes start.
+
+    Overrides html5lib's (stable since 2020) tokenizer states by name; each
+    override only records the stream position and defers to the original.
+    """
+
+    def __init__(self, stream: Any, parser: Any = None, **kwargs: Any) -> None:
+        super().__init__(stream, parser=parser, **kwargs)
+        self.tags: list[_Tag] = []
+        self.stray_attributes: list[tuple[Position, str]] = []
+        self._tag_start: Position = (1, 0)
+        self._attribute_positions: list[Position] = []
+
+    def dataState(self) -> bool:
+        start = self.stream.position()
+        queued = len(self.tokenQueue)
+        result: bool = super().dataState()
+        token: Any
+        for token in itertools.islice(self.tokenQueue, queued, None):
+            if token["type"] == tokenTypes["Characters"] and not self._in_code():
+                text: str = token["data"]
+                for match in _STRAY.finditer(text):
+                    name = match.group(1)
+                    position = _offset_position(text, start, match.start())
+                    self.stray_attributes.append((position, name))
+        return result
+
+    def _in_code(self) -> bool:
+        open_elements = self.parser.tree.openElements
+        return any(element.name in _CODE_ELEMENTS for element in open_elements)
+
+    def tagOpenState(self) -> bool:
+        line, column = self.stream.position()
+        self._tag_start = (line, column - 1)  # the "<" just read
+        self._attribute_positions = []
+        result: bool = super().tagOpenState()
+        return result
+
+    def beforeAttributeNameState(self) -> bool:
+        return self._noting_attribute(super().beforeAttributeNameState)
+
+    def afterAttributeNameState(self) -> bool:
+        return self._noting_attribute(super().afterAttributeNameState)
+
+    def _noting_attribute(self, state: Any) -> bool:
+        position = self.stream.position()  # the character the state reads next
+        token: Any = self.currentToken
+        count = len(token["data"]) if token is not None else 0
+        result: bool = state()
+        if token is self.currentToken and token is not None and len(token["data"]) > count:
+            self._attribute_positions.append(position)
+        return result
+
+    def emitCurrentToken(self) -> None:
+        token: Any = self.currentToken
+        if token is None or token["type"] != tokenTypes["StartTag"]:
+            super().emitCurrentToken()
+            return
+        positions: dict[str, Position] = {}
+        for (name, _value), position in zip(token["data"], self._attribute_positions, strict=False):
+            positions.setdefault(name, position)
+        tag = _Tag(self._tag_start, positions)
+        super().emitCurrentToken()
+        tag.content_start = self.stream.position()
+        token["data"][_MARK] = str(len(self.tags))
+        self.tags.append(tag)
+
+
+class _Parser(html5parser.HTMLParser):
+    def _parse(
+        self,
+        stream: Any,
+        innerHTML: bool = False,
+        container: str = "div",
+        scripting: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        # html5lib's _parse, with the position-noting tokenizer.
+        self.innerHTMLMode = innerHTML
+        self.container = container
+        self.scripting = scripting
+        self.tokenizer = _Tokenizer(stream, parser=self, **kwargs)
+        self.reset()
+        try:
+            self.mainLoop()
+        except html5parser._ReparseException:  # type: ignore[attr-defined]
+            self.reset()
+            self.mainLoop()
+
+
+def _parse(source: bytes | str) -> _Page:
+    parser = _Parser(tree=html5lib.getTreeBuilder("etree"), namespaceHTMLElements=False)
+    root = parser.parse(source, scripting=True)
+    tokenizer = parser.tokenizer
+    assert isinstance(tokenizer, _Tokenizer)
+    return _Page(root, tokenizer.tags, tokenizer.stray_attributes)
+
+
+# -- command line ----------------------------------------------------------------
+
+
+def lint_command(args: argparse.Namespace) -> int:
+    """`cswidget lint`: 0 clean, 1 problems, 2 usage error."""
+    from .cli import UsageError
+    from .config import load_settings
+
+    settings = load_settings(Path.cwd())
+    segment_keys = args.segment_key
+    if segment_keys is None:
+        segment_keys = settings.values.get("segment_keys", [])
+    script_src = args.script_src or settings.values.get("script_src")
+    try:
+        Widget(
+            org=_STAND_IN["org"],
+            survey=_STAND_IN["survey"],
+            script_src=_STAND_IN["script_src"],
+            segment_keys=segment_keys,
+        )
+    except ValidationError as error:
+        raise UsageError(f"--segment-key: {error.errors[0]}") from None
+    pages: list[tuple[str, bytes]] = []
+    for name in args.files:
+        try:
+            source = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        except OSError as error:
+            raise UsageError(f"cannot read {name!r}: {error.strerror}") from None
+        pages.append((name, source))
+    problems = [
+        problem
+        for name, source in pages
+        for problem in lint_html(
+            source, path=name, segment_keys=segment_keys, script_src=script_src
+        )
+    ]
+    if args.format == "json":
+        sys.stdout.write(json.dumps([problem.to_dict() for problem in problems], indent=2) + "\n")
+    else:
+        sys.stdout.writelines(f"{problem}\n" for problem in problems)
+    return 1 if problems else 0
