@@ -1,0 +1,187 @@
+"""The demo site's ASGI app: `uvicorn demo_site.app:app`."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+import cswidget.jinja
+from cswidget.vocabulary import CUSTOMER_FIELDS
+
+from . import builder, gallery, pages, rest, sandbox
+from .responses import ResponseStore
+from .surveys import load_account
+
+HERE = Path(__file__).parent
+SCRIPTED_DEFAULT_DELAY_MS = 20_000
+MAX_DELAY_MS = 600_000
+
+
+def make_templates() -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    cswidget.jinja.setup(env)
+    env.globals["scenarios"] = pages.SCENARIOS
+    env.filters["pyrepr"] = repr
+    # Markup shown as source: a plain str, so autoescape escapes it.
+    env.filters["source"] = str.__str__
+    return Jinja2Templates(env=env)
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def render_snippet(templates: Jinja2Templates, scenario: pages.Scenario, nonce: str) -> Markup:
+    template = templates.env.get_template(scenario.snippet_template)
+    return Markup(template.render(pages.snippet_context(nonce=nonce)).strip())
+
+
+def _page(
+    request: Request,
+    slug: str,
+    *,
+    nonce: str | None = None,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    scenario = pages.BY_SLUG[slug]
+    nonce = nonce or new_nonce()
+    return templates.TemplateResponse(
+        request,
+        f"{slug}.html",
+        {
+            "scenario": scenario,
+            "snippet": render_snippet(templates, scenario, nonce),
+            "nonce": nonce,
+            **pages.snippet_context(nonce=nonce),
+            **context,
+        },
+        headers=headers,
+    )
+
+
+async def index(request: Request) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    builder_defaults = builder.build(builder.Form())
+    snippets = {
+        scenario.slug: (
+            builder_defaults.snippet
+            if scenario.slug == "builder"
+            else render_snippet(templates, scenario, new_nonce())
+        )
+        for scenario in pages.SCENARIOS
+    }
+    return templates.TemplateResponse(request, "index.html", {"snippets": snippets})
+
+
+async def prebuilt(request: Request) -> Response:
+    return _page(request, "prebuilt")
+
+
+async def native(request: Request) -> Response:
+    return _page(request, "native")
+
+
+async def scripted(request: Request) -> Response:
+    # ?delay_ms=... shortens the "time on page" delay, e.g. for a quick look.
+    text = request.query_params.get("delay_ms", "")
+    delay = int(text) if re.fullmatch("[0-9]{1,6}", text) else SCRIPTED_DEFAULT_DELAY_MS
+    return _page(request, "scripted", delay_ms=min(delay, MAX_DELAY_MS))
+
+
+async def deferred(request: Request) -> Response:
+    return _page(request, "deferred")
+
+
+async def csp(request: Request) -> Response:
+    nonce = new_nonce()
+    policy = f"script-src 'nonce-{nonce}'; object-src 'none'; base-uri 'none'"
+    return _page(request, "csp", nonce=nonce, headers={"Content-Security-Policy": policy})
+
+
+async def logged_in(request: Request) -> Response:
+    return _page(request, "logged-in", session=pages.FAKE_SESSION, customer_fields=CUSTOMER_FIELDS)
+
+
+async def hostile(request: Request) -> Response:
+    if gallery.corpus() is None:
+        templates: Jinja2Templates = request.app.state.templates
+        return templates.TemplateResponse(
+            request, "hostile_missing.html", {"path": gallery.HOSTILE_FILE}, status_code=404
+        )
+    return _page(request, "hostile")
+
+
+async def snippet_builder(request: Request) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    result = None
+    form = builder.Form()
+    status_code = 200
+    if request.method == "POST":
+        form = builder.read_form(await request.form())
+        if (await request.form()).get("action") == "add_row":
+            form.rows.append(builder.Row())
+        else:
+            result = builder.build(form)
+            status_code = 200 if result.snippet is not None else 422
+    while len(form.rows) < builder.DEFAULT_ROWS:
+        form.rows.append(builder.Row())
+    return templates.TemplateResponse(
+        request,
+        "builder.html",
+        {
+            "scenario": pages.BY_SLUG["builder"],
+            "form": form,
+            "result": result,
+            "categories": builder.CATEGORY_LABELS,
+        },
+        status_code=status_code,
+    )
+
+
+async def favicon(request: Request) -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
+def create_app() -> Starlette:
+    """A fresh demo app with an empty response store."""
+    app = Starlette(
+        routes=[
+            Route("/", index),
+            Route("/prebuilt", prebuilt),
+            Route("/native", native),
+            Route("/scripted", scripted),
+            Route("/deferred", deferred),
+            Route("/csp", csp),
+            Route("/logged-in", logged_in),
+            Route("/hostile", hostile),
+            Route("/builder", snippet_builder, methods=["GET", "POST"]),
+            Route("/favicon.ico", favicon),
+            *rest.routes,
+            *sandbox.routes,
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ]
+    )
+    app.state.templates = make_templates()
+    app.state.account = load_account()
+    app.state.responses = ResponseStore()
+    return app
+
+
+app = create_app()

@@ -1,0 +1,251 @@
+/*
+ * A local stand-in for CustomerSure's survey_widget.js, implementing the
+ * documented "Widget Javascript API" so the demo and the browser tests can
+ * hold cswidget's embeds to it:
+ *
+ *   CustomerSureSurveyWidget.init()          reads the container's params, once
+ *   CustomerSureSurveyWidget.toggleWidget()  shows or hides the survey popover
+ *
+ * The pre-built trigger button is added unless data-widget-params has
+ * "trigger": "none" (for pages with their own trigger).
+ *
+ * Strict-CSP safe: no eval, no inline handlers, no style attributes; styles
+ * come from survey_widget.css next to this file.
+ */
+(() => {
+  "use strict";
+
+  // Loaded twice (two snippets on one page): keep the first, it may hold state.
+  if (window.CustomerSureSurveyWidget) {
+    return;
+  }
+
+  const SELECTOR = "[data-customersure-survey-widget]";
+  const WIDGET_PARAMS = "data-widget-params";
+  const SURVEY_PARAMS = "data-survey-params";
+  const DIALOG_ID = "customersure-survey-widget-dialog";
+  const TITLE_ID = "customersure-survey-widget-title";
+  const CLOSE_MESSAGE = "customersure:close";
+
+  const scriptUrl = new URL(
+    document.currentScript ? document.currentScript.src : "/static/survey_widget.js",
+    document.baseURI,
+  );
+  const sandboxUrl = new URL("/sandbox/", scriptUrl);
+
+  // Set once, by the first successful init().
+  let widget = null;
+
+  function report(message) {
+    console.error(`CustomerSureSurveyWidget: ${message}`);
+  }
+
+  function addStylesheet() {
+    const href = new URL("survey_widget.css", scriptUrl).href;
+    if (document.querySelector(`link[data-customersure-survey-widget-css]`)) {
+      return;
+    }
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    link.setAttribute("data-customersure-survey-widget-css", "");
+    document.head.append(link);
+  }
+
+  // The attribute's JSON object, or null (reported) when it is not one.
+  function readObject(container, name) {
+    const text = container.getAttribute(name);
+    let value;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      report(`${name} is not valid JSON (${error.message}); the widget was not initialised.`);
+      return null;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      report(`${name} must be a JSON object; the widget was not initialised.`);
+      return null;
+    }
+    return value;
+  }
+
+  function element(tag, className, attributes = {}) {
+    const node = document.createElement(tag);
+    node.className = className;
+    for (const [name, value] of Object.entries(attributes)) {
+      node.setAttribute(name, value);
+    }
+    return node;
+  }
+
+  function surveyUrl(widgetParams, surveyParams) {
+    const path = `${encodeURIComponent(widgetParams.org)}/${encodeURIComponent(widgetParams.survey)}`;
+    const url = new URL(path, sandboxUrl);
+    url.searchParams.set("survey_params", JSON.stringify(surveyParams));
+    return url.href;
+  }
+
+  function build(container, widgetParams, surveyParams) {
+    const root = element("div", "csw-root");
+    root.hidden = true;
+    const dialog = element("div", "csw-dialog", {
+      id: DIALOG_ID,
+      role: "dialog",
+      "aria-modal": "true",
+      "aria-labelledby": TITLE_ID,
+    });
+    const header = element("div", "csw-header");
+    const title = element("h2", "csw-title", { id: TITLE_ID });
+    title.textContent = "Tell us what you think";
+    const close = element("button", "csw-close", { type: "button", "aria-label": "Close survey" });
+    const cross = element("span", "csw-close-icon", { "aria-hidden": "true" });
+    cross.textContent = "\u00d7";
+    close.append(cross);
+    header.append(title, close);
+    const frame = element("iframe", "csw-frame", { title: "Survey" });
+    dialog.append(header, frame);
+    root.append(dialog);
+    document.body.append(root);
+
+    let trigger = null;
+    if (widgetParams.trigger !== "none") {
+      trigger = element("button", "csw-trigger", {
+        type: "button",
+        "aria-haspopup": "dialog",
+        "aria-expanded": "false",
+        "aria-controls": DIALOG_ID,
+      });
+      trigger.textContent = "Feedback";
+      trigger.addEventListener("click", toggleWidget);
+      container.append(trigger);
+    }
+
+    close.addEventListener("click", hide);
+    root.addEventListener("click", (event) => {
+      // A click on the backdrop, outside the card, closes it.
+      if (event.target === root) {
+        hide();
+      }
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !root.hidden) {
+        event.preventDefault();
+        hide();
+      }
+    });
+    // Escape inside the survey's iframe never reaches this document; the
+    // sandbox page posts a message instead.
+    window.addEventListener("message", (event) => {
+      if (
+        event.source === frame.contentWindow &&
+        event.origin === sandboxUrl.origin &&
+        event.data === CLOSE_MESSAGE &&
+        !root.hidden
+      ) {
+        hide();
+      }
+    });
+
+    return {
+      root,
+      dialog,
+      close,
+      frame,
+      trigger,
+      url: surveyUrl(widgetParams, surveyParams),
+      returnFocus: null,
+      inerted: [],
+    };
+  }
+
+  function show() {
+    widget.returnFocus = document.activeElement;
+    if (!widget.frame.hasAttribute("src")) {
+      // Loaded on first open: pages that never open the survey never load it.
+      widget.frame.src = widget.url;
+    }
+    widget.root.hidden = false;
+    // Everything else becomes inert: focus and screen readers stay in the dialog.
+    for (const child of document.body.children) {
+      if (child !== widget.root && !child.inert) {
+        child.inert = true;
+        widget.inerted.push(child);
+      }
+    }
+    if (widget.trigger) {
+      widget.trigger.setAttribute("aria-expanded", "true");
+    }
+    widget.close.focus();
+  }
+
+  function hide() {
+    widget.root.hidden = true;
+    for (const child of widget.inerted) {
+      child.inert = false;
+    }
+    widget.inerted = [];
+    if (widget.trigger) {
+      widget.trigger.setAttribute("aria-expanded", "false");
+    }
+    const target = widget.returnFocus;
+    widget.returnFocus = null;
+    if (target && target !== document.body && target.isConnected && target.focus) {
+      target.focus();
+    } else if (widget.trigger) {
+      widget.trigger.focus();
+    }
+  }
+
+  function init() {
+    if (widget) {
+      return; // Already initialised: a second call adds nothing.
+    }
+    const container = document.querySelector(SELECTOR);
+    if (!container) {
+      report(
+        "init() found no [data-customersure-survey-widget] element. " +
+          "Call init() after the container, or after DOMContentLoaded.",
+      );
+      return;
+    }
+    if (!container.hasAttribute(WIDGET_PARAMS)) {
+      report(`the container has no ${WIDGET_PARAMS}; the widget was not initialised.`);
+      return;
+    }
+    const widgetParams = readObject(container, WIDGET_PARAMS);
+    if (!widgetParams) {
+      return;
+    }
+    for (const name of ["org", "survey"]) {
+      if (typeof widgetParams[name] !== "string" || widgetParams[name] === "") {
+        report(`${WIDGET_PARAMS} needs a non-empty "${name}" string; the widget was not initialised.`);
+        return;
+      }
+    }
+    // Read now and never again: the documented contract is that mutations
+    // after init() are not re-parsed.
+    let surveyParams = {};
+    if (container.hasAttribute(SURVEY_PARAMS)) {
+      surveyParams = readObject(container, SURVEY_PARAMS);
+      if (!surveyParams) {
+        return;
+      }
+    }
+    widget = build(container, widgetParams, surveyParams);
+  }
+
+  function toggleWidget() {
+    if (!widget) {
+      report("toggleWidget() was called before a successful init().");
+      return;
+    }
+    if (widget.root.hidden) {
+      show();
+    } else {
+      hide();
+    }
+  }
+
+  addStylesheet();
+  window.CustomerSureSurveyWidget = Object.freeze({ init, toggleWidget });
+})();
