@@ -33,7 +33,7 @@ _IDS = {
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Every problem with `settings.CSWIDGET`, as Django check messages."""
-    values = getattr(settings, "CSWIDGET", None)
+    values = getattr(settings, "CSWIDGET", {})
     if not isinstance(values, Mapping):
         return [
             Error(
