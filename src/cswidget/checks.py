@@ -12,6 +12,7 @@ import datetime
 import math
 import re
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final, TypeAlias
 
@@ -110,6 +111,43 @@ def normalise_value(
     if kind is int or kind is float:
         return value, _number_errors(resource, field, value)  # type: ignore[arg-type,return-value]
     return _normalise_other(resource, field, value)
+
+
+def is_plain(key: object, value: object) -> bool:
+    """Whether `key: value` is valid and already normal, by a quick test.
+
+    The overwhelmingly common case on real pages: a key seen (and checked)
+    before, and a plain, short, well-formed string. False means "check it
+    properly", not "invalid".
+    """
+    return (
+        type(key) is str
+        and key in _valid_keys
+        and type(value) is str
+        and len(value) <= MAX_VALUE_LENGTH
+        and (value.isascii() or not _SURROGATE.search(value))
+    )
+
+
+def normalise_mapping(
+    resource: str, prefix: str, mapping: Mapping[Any, Any], errors: list[FieldError]
+) -> dict[str, JsonScalar]:
+    """A normalised copy of `mapping`; problems go to `errors`, each field
+    named `prefix.key`. Entries with problems are left out of the copy."""
+    normalised: dict[str, JsonScalar] = {}
+    for key, value in mapping.items():
+        if is_plain(key, value):
+            normalised[key] = value
+            continue
+        field = f"{prefix}.{key}"
+        problems = key_errors(resource, field, key)
+        json_value, value_problems = normalise_value(resource, field, value)
+        if problems or value_problems:
+            errors += problems
+            errors += value_problems
+        else:
+            normalised[key if type(key) is str else str.__str__(key)] = json_value
+    return normalised
 
 
 def _text_errors(resource: str, field: str, text: str) -> list[FieldError]:

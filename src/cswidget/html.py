@@ -23,6 +23,10 @@ Attribute = tuple[str, "str | bool | None"]
 # spec on purpose: no characters that need a second look in a review.
 _ATTRIBUTE_NAME = re.compile(r"[a-zA-Z_:][-a-zA-Z0-9_:.]*")
 _TAG_NAME = re.compile(r"[a-z][a-z0-9]*")
+# Names already checked: the same few are rendered on every page. Tag names
+# are only ever cswidget's own, so they start in it.
+_checked_names = {"div", "script", "button", "a"}
+_CHECKED_NAMES_LIMIT = 1024
 
 
 def is_attribute_name(name: str) -> bool:
@@ -54,12 +58,15 @@ def element(tag: str, attributes: Iterable[Attribute], content: Markup = _NO_CON
     `content` must already be Markup: escaped text from `escape_text`, or one
     of cswidget's own constant scripts.
     """
-    if not _TAG_NAME.fullmatch(tag):
+    if tag not in _checked_names and not _TAG_NAME.fullmatch(tag):
         raise ValueError(f"Unsupported tag name {tag!r}")
     parts = [tag]
     for name, value in attributes:
-        if not _ATTRIBUTE_NAME.fullmatch(name):
-            raise ValueError(f"Unsupported attribute name {name!r}")
+        if name not in _checked_names:
+            if not _ATTRIBUTE_NAME.fullmatch(name):
+                raise ValueError(f"Unsupported attribute name {name!r}")
+            if len(_checked_names) < _CHECKED_NAMES_LIMIT:
+                _checked_names.add(name)
         if value is True:
             parts.append(name)
         elif value is not None and value is not False:

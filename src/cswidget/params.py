@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import rules
-from .checks import JsonScalar, email_errors, key_errors, normalise_value
+from .checks import JsonScalar, email_errors, is_plain, normalise_mapping
 from .errors import FieldError, ValidationError
 from .vocabulary import (
     ALLOWED_VALUES,
@@ -30,6 +30,7 @@ __all__ = ["SurveyParams"]
 _CUSTOMER_FIELDS = frozenset(CUSTOMER_FIELDS)
 _BUILTIN_SEGMENT_KEYS = frozenset(BUILTIN_SEGMENT_KEYS)
 _SEGMENT_DISALLOWED = frozenset(rules.SEGMENT_DISALLOWED_KEYS)
+_METADATA_DISALLOWED = frozenset(rules.METADATA_DISALLOWED_KEYS)
 _EMPTY: Mapping[str, JsonScalar] = MappingProxyType({})
 
 
@@ -63,6 +64,16 @@ class SurveyParams:
         segments: Mapping[str, Any] | None = None,
         metadata: Mapping[str, Any] | None = None,
     ) -> None:
+        self._build(customer, segments, metadata, classified=False)
+
+    def _build(
+        self,
+        customer: Mapping[str, Any] | None,
+        segments: Mapping[str, Any] | None,
+        metadata: Mapping[str, Any] | None,
+        *,
+        classified: bool,
+    ) -> None:
         errors: list[FieldError] = []
         normalised_customer = _normalise("customer", customer, errors)
         normalised_segments = _normalise("segments", segments, errors)
@@ -80,27 +91,37 @@ class SurveyParams:
             elif key == "email":
                 errors += email_errors(rules.SURVEY_PARAMS, "customer.email", value)
         for key in normalised_segments:
-            if key not in _SEGMENT_DISALLOWED:
-                continue
-            errors.append(
-                FieldError(
-                    rules.SURVEY_PARAMS,
-                    f"segments.{key}",
-                    FORBIDDEN_VALUE,
-                    {DISALLOWED_VALUES: list(rules.SEGMENT_DISALLOWED_KEYS)},
+            if key in _SEGMENT_DISALLOWED:
+                errors.append(
+                    FieldError(
+                        rules.SURVEY_PARAMS,
+                        f"segments.{key}",
+                        FORBIDDEN_VALUE,
+                        {DISALLOWED_VALUES: list(rules.SEGMENT_DISALLOWED_KEYS)},
+                    )
                 )
-            )
-        if normalised_metadata:
-            # A metadata key named like a customer field or a segment key,
-            # built-in or used in this object, would be filed as that instead.
-            disallowed = [*rules.METADATA_DISALLOWED_KEYS]
-            disallowed += [k for k in normalised_segments if k not in _BUILTIN_SEGMENT_KEYS]
-            errors += _clash_errors("metadata", normalised_metadata, disallowed)
+        # A metadata key named like a customer field or a segment key, built
+        # in or used in this object, would be filed as that instead. from_flat
+        # classified every key by that very rule, so it cannot happen there.
+        if normalised_metadata and not classified:
+            custom_segments = normalised_segments.keys() - _BUILTIN_SEGMENT_KEYS
+            if normalised_metadata.keys() & (_METADATA_DISALLOWED | custom_segments):
+                disallowed = [*rules.METADATA_DISALLOWED_KEYS]
+                disallowed += [k for k in normalised_segments if k in custom_segments]
+                errors += _clash_errors("metadata", normalised_metadata, disallowed)
         if errors:
             raise ValidationError(sorted(errors, key=_error_order))
-        object.__setattr__(self, "customer", MappingProxyType(normalised_customer))
-        object.__setattr__(self, "segments", MappingProxyType(normalised_segments))
-        object.__setattr__(self, "metadata", MappingProxyType(normalised_metadata))
+        self._set(normalised_customer, normalised_segments, normalised_metadata)
+
+    def _set(
+        self,
+        customer: dict[str, JsonScalar],
+        segments: dict[str, JsonScalar],
+        metadata: dict[str, JsonScalar],
+    ) -> None:
+        object.__setattr__(self, "customer", MappingProxyType(customer))
+        object.__setattr__(self, "segments", MappingProxyType(segments))
+        object.__setattr__(self, "metadata", MappingProxyType(metadata))
 
     @classmethod
     def from_flat(
@@ -116,10 +137,15 @@ class SurveyParams:
         ...                        segment_keys=["region"]).segments
         mappingproxy({'region': 'north'})
         """
-        segment_names = _BUILTIN_SEGMENT_KEYS.union(segment_keys)
+        segment_names = (
+            segment_keys
+            if isinstance(segment_keys, frozenset) and segment_keys >= _BUILTIN_SEGMENT_KEYS
+            else _BUILTIN_SEGMENT_KEYS.union(segment_keys)
+        )
         customer: dict[str, Any] = {}
         segments: dict[str, Any] = {}
         metadata: dict[str, Any] = {}
+        plain = True
         for key, value in mapping.items():
             if key in _CUSTOMER_FIELDS:
                 customer[key] = value
@@ -127,7 +153,19 @@ class SurveyParams:
                 segments[key] = value
             else:
                 metadata[key] = value
-        return cls(customer=customer, segments=segments, metadata=metadata)
+            plain = plain and is_plain(key, value)
+        params = cls.__new__(cls)
+        if (
+            plain
+            and ("email" not in customer or not email_errors("", "", customer["email"]))
+            and segments.keys().isdisjoint(_SEGMENT_DISALLOWED)
+        ):
+            # Every rule is already met and nothing needs normalising: the
+            # same result _build() gives, without its second pass.
+            params._set(customer, segments, metadata)
+        else:
+            params._build(customer, segments, metadata, classified=True)
+        return params
 
     def to_dict(self) -> dict[str, JsonScalar]:
         """The flat JSON object for `data-survey-params`: customer fields,
@@ -185,19 +223,7 @@ def _normalise(
             FieldError(rules.SURVEY_PARAMS, category, INVALID_VALUE, {MESSAGE: "must be a mapping"})
         )
         return {}
-    normalised: dict[str, JsonScalar] = {}
-    for key, value in mapping.items():
-        field = f"{category}.{key}"
-        problems = key_errors(rules.SURVEY_PARAMS, field, key)
-        json_value, value_problems = normalise_value(rules.SURVEY_PARAMS, field, value)
-        if problems or value_problems:
-            errors += problems
-            errors += value_problems
-        elif type(key) is str:
-            normalised[key] = json_value
-        else:
-            normalised[str.__str__(key)] = json_value
-    return normalised
+    return normalise_mapping(rules.SURVEY_PARAMS, category, mapping, errors)
 
 
 def _clash_errors(

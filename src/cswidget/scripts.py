@@ -48,6 +48,12 @@ def inline_script(body: Markup, nonce: str | None) -> Markup:
     return element("script", [("nonce", checked_nonce(nonce))], body)
 
 
+# Most pages have no nonce: render those variants once.
+_WITHOUT_NONCE = {
+    body: inline_script(body, None) for body in (INIT_BODY, DEFERRED_INIT_BODY, TOGGLE_BODY)
+}
+
+
 def init_script(*, nonce: str | None = None, defer: bool = False) -> Markup:
     """The `<script>` that calls `CustomerSureSurveyWidget.init()`.
 
@@ -57,7 +63,8 @@ def init_script(*, nonce: str | None = None, defer: bool = False) -> Markup:
     >>> init_script()
     Markup('<script>CustomerSureSurveyWidget.init();</script>')
     """
-    return inline_script(DEFERRED_INIT_BODY if defer else INIT_BODY, nonce)
+    body = DEFERRED_INIT_BODY if defer else INIT_BODY
+    return _WITHOUT_NONCE[body] if nonce is None else inline_script(body, nonce)
 
 
 def toggle_script(*, nonce: str | None = None) -> Markup:
@@ -66,4 +73,4 @@ def toggle_script(*, nonce: str | None = None) -> Markup:
 
     Place it once per page, anywhere; `trigger()` renders such elements.
     """
-    return inline_script(TOGGLE_BODY, nonce)
+    return _WITHOUT_NONCE[TOGGLE_BODY] if nonce is None else inline_script(TOGGLE_BODY, nonce)

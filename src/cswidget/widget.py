@@ -11,12 +11,13 @@ from typing import Any
 from markupsafe import Markup
 
 from . import rules
-from .checks import JsonScalar, key_errors, normalise_value, pattern_errors
+from .checks import JsonScalar, key_errors, normalise_mapping, pattern_errors
 from .errors import FieldError, ValidationError
 from .html import element
 from .params import SurveyParams
 from .scripts import checked_nonce, init_script
 from .vocabulary import (
+    BUILTIN_SEGMENT_KEYS,
     CONTAINER_ATTRIBUTE,
     CUSTOMER_FIELDS,
     DISALLOWED_VALUES,
@@ -95,6 +96,7 @@ class Widget:
         object.__setattr__(self, "extra_params", MappingProxyType(extra))
         widget_params = {"org": self.org, "survey": self.survey, **extra}
         object.__setattr__(self, "_widget_params_json", encode_json(widget_params))
+        object.__setattr__(self, "_segment_names", frozenset(BUILTIN_SEGMENT_KEYS).union(declared))
 
     __hash__ = None  # type: ignore[assignment]  # holds a mapping
 
@@ -119,7 +121,8 @@ class Widget:
                         )
                     ]
                 )
-            return SurveyParams.from_flat(params, segment_keys=self.segment_keys)
+            # Classified with this widget's own segments: consistent by construction.
+            return SurveyParams.from_flat(params, segment_keys=self._segment_names)
         params.check_segment_keys(self.segment_keys)
         return params
 
@@ -179,6 +182,7 @@ class Widget:
         )
 
     _widget_params_json: str = field(init=False, repr=False, compare=False)
+    _segment_names: frozenset[str] = field(init=False, repr=False, compare=False)
 
 
 def _checked_segment_keys(segment_keys: Iterable[str]) -> tuple[tuple[str, ...], list[FieldError]]:
@@ -211,23 +215,15 @@ def _checked_extra_params(
         return {}, [
             FieldError(rules.WIDGET, "extra_params", INVALID_VALUE, {MESSAGE: "must be a mapping"})
         ]
-    extra: dict[str, JsonScalar] = {}
-    errors: list[FieldError] = []
-    for key, value in extra_params.items():
-        field = f"extra_params.{key}"
-        problems = key_errors(rules.WIDGET, field, key)
-        if not problems and key in rules.WIDGET_PARAMS_KEYS:
-            problems.append(
-                FieldError(
-                    rules.WIDGET,
-                    field,
-                    FORBIDDEN_VALUE,
-                    {DISALLOWED_VALUES: list(rules.WIDGET_PARAMS_KEYS)},
-                )
-            )
-        json_value, value_problems = normalise_value(rules.WIDGET, field, value)
-        if problems or value_problems:
-            errors += problems + value_problems
-        else:
-            extra[str.__str__(key)] = json_value
+    errors = [
+        FieldError(
+            rules.WIDGET,
+            f"extra_params.{key}",
+            FORBIDDEN_VALUE,
+            {DISALLOWED_VALUES: list(rules.WIDGET_PARAMS_KEYS)},
+        )
+        for key in extra_params
+        if key in rules.WIDGET_PARAMS_KEYS
+    ]
+    extra = normalise_mapping(rules.WIDGET, "extra_params", extra_params, errors)
     return extra, errors
