@@ -112,7 +112,7 @@ def run_batch(args: argparse.Namespace, options: WidgetOptions) -> int:
             rejected.append(_Rejected(row, name_text, list(error.errors)))
             continue
         stem = _unique(file_stem(name_text) if name_text else "", row, used)
-        # os.path.join on str: a Path per row costs more than the write.
+        # os.path.join on str: a Path object per row costs more than a join.
         _write(os.path.join(out_directory, stem + ".html"), snippet + "\n")
         written += 1
     if progress is not None:
@@ -154,7 +154,9 @@ def _read_rows(name: str) -> str:
         if name == "-":
             return sys.stdin.buffer.read().decode("utf-8-sig")
         # utf-8-sig: spreadsheets often start their CSV exports with a BOM.
-        return Path(name).read_text(encoding="utf-8-sig")
+        # newline="": a CR inside a quoted cell is data, not a line break.
+        with open(name, encoding="utf-8-sig", newline="") as file:
+            return file.read()
     except OSError as error:
         raise UsageError(f"ROWS: cannot read {name!r}: {error.strerror}") from None
     except UnicodeDecodeError as error:
@@ -195,7 +197,9 @@ def _csv_records(reader: Any, header: list[str]) -> Iterator[_Row]:
 
 
 def _jsonl_rows(text: str) -> Iterator[_Row]:
-    for row, line in enumerate(text.splitlines(), start=1):
+    # Not splitlines(): JSON strings may hold U+2028 and other characters
+    # it would split on; only LF (or CRLF) ends a JSON Lines record.
+    for row, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
