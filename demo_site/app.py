@@ -159,8 +159,8 @@ async def favicon(request: Request) -> Response:
     return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
-def create_app() -> Starlette:
-    """A fresh demo app with an empty response store."""
+def create_app(*, responses: ResponseStore | None = None) -> Starlette:
+    """A fresh demo app, with an empty response store unless one is given."""
     app = Starlette(
         routes=[
             Route("/", index),
@@ -180,7 +180,7 @@ def create_app() -> Starlette:
     )
     app.state.templates = make_templates()
     app.state.account = load_account()
-    app.state.responses = ResponseStore()
+    app.state.responses = ResponseStore() if responses is None else responses
     return app
 
 

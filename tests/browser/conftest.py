@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ensure_chromium import on_path
@@ -120,3 +120,11 @@ def demo_url() -> Iterator[str]:
 @pytest.fixture
 def watch(page: Page) -> PageWatch:
     return PageWatch(page)
+
+
+@pytest.fixture
+def browser_context_with_clipboard(browser: Browser, demo_url: str) -> Iterator[BrowserContext]:
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_url)
+    yield context
+    context.close()
