@@ -229,6 +229,16 @@ CASES: list[tuple[str, Callable[[], object], list[dict[str, Any]]]] = [
         [wd("script_src", "required", {})],
     ),
     (
+        "missing org and survey",
+        lambda: widget(org=None, survey=""),
+        [wd("org", "required", {}), wd("survey", "required", {})],
+    ),
+    (
+        "segment_keys that are not a list",
+        lambda: widget(segment_keys=5),
+        [wd("segment_keys", "invalid_value", {"message": "must be a list of strings"})],
+    ),
+    (
         "segment_keys that would be misfiled",
         lambda: widget(segment_keys=["region", "email", "reference", ""]),
         [

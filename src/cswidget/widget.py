@@ -76,14 +76,9 @@ class Widget:
         segment_keys: Iterable[str] = (),
         extra_params: Mapping[str, Any] | None = None,
     ) -> None:
-        errors = pattern_errors(rules.WIDGET, "org", org, rules.ORG_PATTERN)
-        errors += pattern_errors(rules.WIDGET, "survey", survey, rules.SURVEY_PATTERN)
-        if script_src is None or script_src == "":
-            errors.append(FieldError(rules.WIDGET, "script_src", REQUIRED, {}))
-        else:
-            errors += pattern_errors(
-                rules.WIDGET, "script_src", script_src, rules.SCRIPT_SRC_PATTERN
-            )
+        errors = _required_errors("org", org, rules.ORG_PATTERN)
+        errors += _required_errors("survey", survey, rules.SURVEY_PATTERN)
+        errors += _required_errors("script_src", script_src, rules.SCRIPT_SRC_PATTERN)
         declared, segment_errors = _checked_segment_keys(segment_keys)
         extra, extra_errors = _checked_extra_params(extra_params)
         errors += segment_errors + extra_errors
@@ -185,10 +180,19 @@ class Widget:
     _segment_names: frozenset[str] = field(init=False, repr=False, compare=False)
 
 
+def _required_errors(field: str, value: object, pattern: str) -> list[FieldError]:
+    if value is None or value == "":
+        return [FieldError(rules.WIDGET, field, REQUIRED, {})]
+    return pattern_errors(rules.WIDGET, field, value, pattern)
+
+
 def _checked_segment_keys(segment_keys: Iterable[str]) -> tuple[tuple[str, ...], list[FieldError]]:
     if isinstance(segment_keys, str):
         # A lone string would otherwise be read as one key per character.
         segment_keys = (segment_keys,)
+    elif isinstance(segment_keys, Mapping) or not isinstance(segment_keys, Iterable):
+        message = {MESSAGE: "must be a list of strings"}
+        return (), [FieldError(rules.WIDGET, "segment_keys", INVALID_VALUE, message)]
     declared: list[str] = []
     errors: list[FieldError] = []
     disallowed = [*CUSTOMER_FIELDS, *SPECIAL_METADATA_KEYS]
