@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.templating import Jinja2Templates
 
 from cswidget import SurveyParams, ValidationError
 from cswidget.vocabulary import SPECIAL_METADATA_KEYS
@@ -90,11 +91,16 @@ def answer_of(question: Question, form: FormData) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
+def _templates(request: Request) -> Jinja2Templates:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates
+
+
 def _survey_or_404(request: Request) -> Survey | Response:
     account: Account = request.app.state.account
     survey = account.survey(request.path_params["survey"])
     if survey is None:
-        return request.app.state.templates.TemplateResponse(
+        return _templates(request).TemplateResponse(
             request,
             "sandbox_missing.html",
             {"code": request.path_params["survey"], "surveys": account.surveys},
@@ -126,7 +132,7 @@ async def survey_page(request: Request) -> Response:
 
 
 def _render(request: Request, context: dict[str, Any], *, status_code: int = 200) -> Response:
-    return request.app.state.templates.TemplateResponse(
+    return _templates(request).TemplateResponse(
         request, "sandbox_survey.html", context, status_code=status_code
     )
 
@@ -170,7 +176,7 @@ async def submit(request: Request) -> Response:
         reference=placed.links.get("reference"),
         machine_id=placed.links.get("machine_id"),
     )
-    return request.app.state.templates.TemplateResponse(
+    return _templates(request).TemplateResponse(
         request,
         "sandbox_thanks.html",
         {

@@ -110,7 +110,7 @@ def test_builder_errors_are_the_api_errors_and_no_snippet(base_url: str) -> None
         base_url + "/builder",
         data={
             "org": "acme",
-            "survey": "",
+            "survey": "not a code",
             "script_src": "javascript:alert(1)",
             "key": ["email", "email", "__proto__"],
             "value": ["nope", "x@y.co", "v"],
