@@ -13,7 +13,7 @@ MODULES = [
     "cswidget.widget",
     "cswidget.scripts",
     "cswidget.trigger",
-    "cswidget.schema",
+    "cswidget.schemas",
 ]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import hostile
 from cswidget import FieldError, SurveyParams, ValidationError, Widget, init_script, toggle_script
 from cswidget.rules import (
     EMAIL_PATTERN,
@@ -26,7 +27,8 @@ SEGMENT_DISALLOWED = [*CUSTOMER, "reference", "machine_id"]
 PROTOTYPE = ["__proto__", "constructor", "prototype"]
 TYPES = "must be str, int, float, bool, None, Decimal, date, datetime or UUID"
 SAFE = {"greater_than": -(2**53), "less_than": 2**53}
-CONTROL = {"message": "keys must not contain control characters"}
+CONTROL = {"message": "keys must not contain control or invisible formatting characters"}
+DATE = {"message": "not a date and time between years 1 and 9999 in UTC"}
 SURROGATE = {"message": "text must not contain lone surrogates (it cannot be encoded as UTF-8)"}
 
 
@@ -198,7 +200,7 @@ CASES: list[tuple[str, Callable[[], object], list[dict[str, Any]]]] = [
                 )
             }
         ),
-        [sp("metadata.at", "invalid_date", {"message": "outside years 1 to 9999 in UTC"})],
+        [sp("metadata.at", "invalid_date", DATE)],
     ),
     (
         "params of the wrong type",
@@ -376,3 +378,18 @@ def test_validation_error_is_a_value_error_and_pickles() -> None:
     error = ValidationError([FieldError("widget", "org", "required")])
     assert isinstance(error, ValueError)
     assert pickle.loads(pickle.dumps(error)).to_dict() == error.to_dict()
+
+
+@pytest.mark.parametrize(("key", "error"), hostile.INVALID_KEYS)
+def test_hostile_invalid_keys_are_refused_in_every_category(key: str, error: str) -> None:
+    for kind, params in [
+        ("metadata", {"metadata": {key: "v"}}),
+        ("segments", {"segments": {key: "v"}}),
+    ]:
+        with pytest.raises(ValidationError) as caught:
+            SurveyParams(**params)  # type: ignore[arg-type]
+        assert [(e.field, e.error) for e in caught.value.errors] == [(f"{kind}.{key}", error)]
+    with pytest.raises(ValidationError):
+        SurveyParams.from_flat({key: "v"})
+    with pytest.raises(ValidationError):
+        widget(segment_keys=[key])

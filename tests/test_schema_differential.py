@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cswidget import SurveyParams, ValidationError, Widget, schema
-from cswidget.schema import validate
+from cswidget.schemas import validate
 from cswidget.vocabulary import BUILTIN_SEGMENT_KEYS, CUSTOMER_FIELDS, SPECIAL_METADATA_KEYS
 
 SURVEY_SCHEMA = jsonschema.Draft202012Validator(schema("survey-params"))
@@ -42,6 +42,11 @@ interesting_keys = st.sampled_from(
         "\xa0",
         "key\n",
         "😀" * 30,
+        "email\u200b",
+        "\u202eliame",
+        "\ufeff",
+        "\udc00",
+        "\U000e0041",
     ]
 )
 keys = st.one_of(interesting_keys, st.text(max_size=32))
@@ -59,7 +64,7 @@ numbers = st.one_of(
 )
 scalars = st.one_of(
     st.text(max_size=105),
-    st.sampled_from(["x" * 100, "x" * 101, "😀" * 100, "😀" * 101]),
+    st.sampled_from(["x" * 100, "x" * 101, "😀" * 100, "😀" * 101, "a\ud800", "\udfff"]),
     numbers,
     st.booleans(),
     st.none(),
@@ -181,9 +186,9 @@ def test_validate_reports_in_the_api_error_shape() -> None:
         "message": "Validation error",
         "errors": [
             {
-                "resource": "widget-params",
+                "resource": "widget",
                 "field": "(root)",
-                "error": "invalid_value",
+                "error": "required",
                 "extra_info": {"message": "'survey' is a required property"},
             }
         ],

@@ -157,7 +157,8 @@ def test_toggle_script_binds_one_delegated_listener() -> None:
         '<script nonce="abc">document.addEventListener("click",function(event){'
         "var target=event.target instanceof Element&&"
         'event.target.closest("[data-cswidget-toggle]");'
-        "if(target){event.preventDefault();CustomerSureSurveyWidget.toggleWidget();}});"
+        "if(target&&window.CustomerSureSurveyWidget){"
+        "event.preventDefault();CustomerSureSurveyWidget.toggleWidget();}});"
         "</script>"
     )
 

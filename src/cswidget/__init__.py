@@ -12,7 +12,7 @@ from __future__ import annotations
 from .errors import FieldError as FieldError
 from .errors import ValidationError as ValidationError
 from .params import SurveyParams as SurveyParams
-from .schema import schema as schema
+from .schemas import schema as schema
 from .scripts import init_script as init_script
 from .scripts import toggle_script as toggle_script
 from .trigger import trigger as trigger

@@ -1,4 +1,4 @@
-"""Fast checks: the JSON Schemas in `cswidget.schema`, written as plain Python.
+"""Fast checks: the JSON Schemas in `cswidget.schemas`, written as plain Python.
 
 The rendering hot path calls these instead of jsonschema (about ten times
 the cost of rendering). tests/test_schema_differential.py proves, over
@@ -37,8 +37,8 @@ from .vocabulary import (
 
 JsonScalar: TypeAlias = str | int | float | bool | None
 
-_CONTROL = re.compile(rules.CONTROL_CHARACTERS_PATTERN)
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_FORBIDDEN_IN_KEYS = re.compile(rules.KEY_FORBIDDEN_CHARACTERS_PATTERN)
+_SURROGATE = re.compile(rules.SURROGATE_PATTERN)
 _EMAIL = re.compile(rules.EMAIL_PATTERN)
 
 # Keys already found valid. Pages render the same few keys over and over, so
@@ -48,24 +48,44 @@ _valid_keys: set[str] = set()
 _VALID_KEYS_LIMIT: Final = 4096
 
 
+def plain_key(key: object) -> object:
+    """`key` as a plain str if it is any kind of str, else unchanged.
+
+    Every check and classification runs on this: a str subclass's own
+    `__eq__`/`__hash__` must not decide which rules apply to its characters.
+    """
+    return str.__str__(key) if isinstance(key, str) and type(key) is not str else key
+
+
+def field_name(prefix: str, key: object) -> str:
+    """`prefix.key` for errors, without running a hostile key's own code."""
+    if isinstance(key, str):
+        return f"{prefix}.{str.__str__(key)}"
+    if isinstance(key, int | float):
+        return f"{prefix}.{int.__repr__(key) if isinstance(key, int) else float.__repr__(key)}"
+    return f"{prefix}.<{type(key).__name__}>"
+
+
 def key_errors(resource: str, field: str, key: object) -> list[FieldError]:
     """Problems with one params key; `field` names it in the errors."""
     if type(key) is str and key in _valid_keys:
         return []
     if not isinstance(key, str):
         return [FieldError(resource, field, INVALID_VALUE, {MESSAGE: "keys must be strings"})]
+    # Checked as its characters: a str subclass may redefine == and hash.
+    key = str.__str__(key)
     errors = []
     if not key:
         errors.append(FieldError(resource, field, WRONG_LENGTH, {MINIMUM: 1}))
     elif len(key) > MAX_KEY_LENGTH:
         errors.append(FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: MAX_KEY_LENGTH}))
-    if _CONTROL.search(key):
+    if _FORBIDDEN_IN_KEYS.search(key):
         errors.append(
             FieldError(
                 resource,
                 field,
                 FORBIDDEN_VALUE,
-                {MESSAGE: "keys must not contain control characters"},
+                {MESSAGE: "keys must not contain control or invisible formatting characters"},
             )
         )
     if key in rules.PROTOTYPE_KEYS:
@@ -139,14 +159,15 @@ def normalise_mapping(
         if is_plain(key, value):
             normalised[key] = value
             continue
-        field = f"{prefix}.{key}"
+        key = plain_key(key)
+        field = field_name(prefix, key)
         problems = key_errors(resource, field, key)
         json_value, value_problems = normalise_value(resource, field, value)
         if problems or value_problems:
             errors += problems
             errors += value_problems
         else:
-            normalised[key if type(key) is str else str.__str__(key)] = json_value
+            normalised[key] = json_value  # type: ignore[index]  # a str: key_errors passed
     return normalised
 
 
@@ -186,25 +207,22 @@ def _normalise_other(resource: str, field: str, value: Any) -> tuple[JsonScalar,
         real = float.__float__(value)
         return real, _number_errors(resource, field, real)
     if isinstance(value, Decimal):
-        if not value.is_finite():
+        if not Decimal.is_finite(value):
             return None, _number_errors(resource, field, math.nan)
-        text = str(value)
+        text = Decimal.__str__(value)
         return text, _text_errors(resource, field, text)
-    if isinstance(value, datetime.datetime):
-        if value.utcoffset() is not None:
-            try:
-                value = value.astimezone(datetime.UTC)
-            except OverflowError:
-                return None, [
-                    FieldError(
-                        resource, field, INVALID_DATE, {MESSAGE: "outside years 1 to 9999 in UTC"}
-                    )
-                ]
-        return _iso_utc(value), []
     if isinstance(value, datetime.date):
-        return _iso_utc(datetime.datetime(value.year, value.month, value.day)), []
+        try:
+            text = _iso_utc(value)
+        except (OverflowError, ValueError, TypeError, ArithmeticError):
+            # Out of range once in UTC, or a tzinfo that answers nonsense.
+            info = {MESSAGE: "not a date and time between years 1 and 9999 in UTC"}
+            return None, [FieldError(resource, field, INVALID_DATE, info)]
+        return text, _text_errors(resource, field, text)
     if isinstance(value, uuid.UUID):
-        return str(value), []
+        text = f"{uuid.UUID.__int__(value):032x}"
+        text = f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+        return text, _text_errors(resource, field, text)
     return None, [
         FieldError(
             resource,
@@ -215,7 +233,16 @@ def _normalise_other(resource: str, field: str, value: Any) -> tuple[JsonScalar,
     ]
 
 
-def _iso_utc(moment: datetime.datetime) -> str:
+def _iso_utc(value: datetime.date) -> str:
+    if isinstance(value, datetime.datetime):
+        if datetime.datetime.utcoffset(value) is not None:
+            value = datetime.datetime.astimezone(value, datetime.UTC)
+        fields = [value.year, value.month, value.day, value.hour, value.minute, value.second]
+    else:
+        fields = [value.year, value.month, value.day, 0, 0, 0]
+    # Rebuilt as a plain datetime: a subclass's fields must be real numbers.
+    year, month, day, hour, minute, second = fields
+    moment = datetime.datetime(year, month, day, hour, minute, second)  # UTC now
     # Formatted by hand: strftime("%Y") drops the leading zeros of years
     # before 1000 on glibc. Sub-second precision is dropped, as the API does.
     return (

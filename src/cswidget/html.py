@@ -35,8 +35,9 @@ def is_attribute_name(name: str) -> bool:
 
 
 def _escape(value: str) -> str:
-    escaped = escape(str.__str__(value))
+    escaped = str(escape(str.__str__(value)))
     # A parser turns a raw CR (and CRLF) into LF; the reference keeps it.
+    # (Replaced on the plain str: Markup.replace would escape the "&".)
     return escaped.replace("\r", "&#13;") if "\r" in escaped else escaped
 
 
@@ -58,10 +59,14 @@ def element(tag: str, attributes: Iterable[Attribute], content: Markup = _NO_CON
     `content` must already be Markup: escaped text from `escape_text`, or one
     of cswidget's own constant scripts.
     """
+    # Names are used as their characters: a str subclass could claim to
+    # equal a checked name and still write something else.
+    tag = str.__str__(tag)
     if tag not in _checked_names and not _TAG_NAME.fullmatch(tag):
         raise ValueError(f"Unsupported tag name {tag!r}")
     parts = [tag]
     for name, value in attributes:
+        name = str.__str__(name)
         if name not in _checked_names:
             if not _ATTRIBUTE_NAME.fullmatch(name):
                 raise ValueError(f"Unsupported attribute name {name!r}")

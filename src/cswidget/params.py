@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from . import rules
-from .checks import JsonScalar, email_errors, is_plain, normalise_mapping
+from .checks import JsonScalar, email_errors, is_plain, normalise_mapping, plain_key
 from .errors import FieldError, ValidationError
 from .vocabulary import (
     ALLOWED_VALUES,
@@ -137,16 +137,26 @@ class SurveyParams:
         ...                        segment_keys=["region"]).segments
         mappingproxy({'region': 'north'})
         """
+        if not isinstance(mapping, Mapping):
+            raise ValidationError(
+                [
+                    FieldError(
+                        rules.SURVEY_PARAMS, "params", INVALID_VALUE, {MESSAGE: "must be a mapping"}
+                    )
+                ]
+            )
         segment_names = (
             segment_keys
             if isinstance(segment_keys, frozenset) and segment_keys >= _BUILTIN_SEGMENT_KEYS
-            else _BUILTIN_SEGMENT_KEYS.union(segment_keys)
+            else _BUILTIN_SEGMENT_KEYS.union(_as_keys(segment_keys))
         )
         customer: dict[str, Any] = {}
         segments: dict[str, Any] = {}
         metadata: dict[str, Any] = {}
         plain = True
         for key, value in mapping.items():
+            if type(key) is not str:
+                key = cast(str, plain_key(key))
             if key in _CUSTOMER_FIELDS:
                 customer[key] = value
             elif key in segment_names:
@@ -166,6 +176,10 @@ class SurveyParams:
         else:
             params._build(customer, segments, metadata, classified=True)
         return params
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Mapping proxies do not pickle or deep-copy; rebuilding re-validates.
+        return (_rebuild, (dict(self.customer), dict(self.segments), dict(self.metadata)))
 
     def to_dict(self) -> dict[str, JsonScalar]:
         """The flat JSON object for `data-survey-params`: customer fields,
@@ -195,7 +209,7 @@ class SurveyParams:
         declared segment would be filed as a segment. No declared segments
         means: accept any segment key.
         """
-        declared = frozenset(segment_keys)
+        declared = frozenset(_as_keys(segment_keys))
         if not declared:
             return
         allowed = [*BUILTIN_SEGMENT_KEYS, *sorted(declared - _BUILTIN_SEGMENT_KEYS)]
@@ -211,6 +225,17 @@ class SurveyParams:
         )
         if errors:
             raise ValidationError(errors)
+
+
+def _as_keys(segment_keys: Iterable[str]) -> Iterable[str]:
+    # A lone string would otherwise be read as one key per character.
+    return (segment_keys,) if isinstance(segment_keys, str) else segment_keys
+
+
+def _rebuild(
+    customer: dict[str, Any], segments: dict[str, Any], metadata: dict[str, Any]
+) -> SurveyParams:
+    return SurveyParams(customer=customer, segments=segments, metadata=metadata)
 
 
 def _normalise(

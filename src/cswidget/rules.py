@@ -22,9 +22,26 @@ TRIGGER: Final = "trigger"
 # friends there pollute prototypes, so they are never valid keys.
 PROTOTYPE_KEYS: Final = ("__proto__", "constructor", "prototype")
 
-# C0 and C1 control characters and DEL: invisible in every UI CustomerSure
-# shows keys in, and a classic way to smuggle look-alike keys.
-CONTROL_CHARACTERS_PATTERN: Final = "[\\u0000-\\u001f\\u007f-\\u009f]"
+# Characters a key may not contain: C0 and C1 controls and DEL, and the
+# invisible formatting characters (soft hyphen, zero-width and bidirectional
+# marks and overrides, line/paragraph separators, BOM, tag characters). All
+# are invisible in any UI that shows keys, so they make look-alike keys
+# ("email\u200b" beside "email"). The astral tag range is written as the
+# characters themselves: \U escapes are Python-only, and a JSON encoder
+# writes them as surrogate-pair escapes every JSON parser reads back.
+KEY_FORBIDDEN_CHARACTERS_PATTERN: Final = (
+    "[\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f"
+    "\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb"
+    + chr(0xE0000)
+    + "-"
+    + chr(0xE007F)
+    + "]"
+)
+
+# Lone surrogates cannot be encoded as UTF-8, so no page can carry them.
+# (With ECMA-262's unicode flag, as JSON Schema validators use, this matches
+# lone surrogates only, as Python's re does.)
+SURROGATE_PATTERN: Final = "[\\ud800-\\udfff]"
 
 # A deliberately loose email check: one @, no spaces, a dot in the domain.
 EMAIL_PATTERN: Final = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$(?!\\n)"

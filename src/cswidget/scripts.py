@@ -26,11 +26,14 @@ DEFERRED_INIT_BODY = Markup(
 
 # One delegated listener instead of inline onclick handlers, which strict
 # Content-Security-Policy pages refuse to run. Elements added later work too.
+# Where the widget script did not load (blocked, offline), the click is left
+# alone, so a link trigger still goes to its href.
 TOGGLE_BODY = Markup(
     'document.addEventListener("click",function(event){'
     "var target=event.target instanceof Element&&"
     'event.target.closest("[data-cswidget-toggle]");'
-    "if(target){event.preventDefault();CustomerSureSurveyWidget.toggleWidget();}});"
+    "if(target&&window.CustomerSureSurveyWidget){"
+    "event.preventDefault();CustomerSureSurveyWidget.toggleWidget();}});"
 )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from markupsafe import Markup
 
@@ -34,15 +34,16 @@ _URL_NOISE = re.compile("[\u0000-\u0020]")
 _SCHEME = re.compile("([a-z][a-z0-9+.-]*):")
 
 
+# HTML cannot carry NUL: parsers replace it with U+FFFD, so the page would
+# not show what was asked for.
+_NUL_INFO = {MESSAGE: "must not contain NUL"}
+
+
 def _nul_error(field: str) -> FieldError:
-    # HTML cannot carry NUL: parsers replace it with U+FFFD, so the page
-    # would not show what was asked for.
-    return FieldError(rules.TRIGGER, field, INVALID_VALUE, {MESSAGE: "must not contain NUL"})
+    return FieldError(rules.TRIGGER, field, INVALID_VALUE, _NUL_INFO)
 
 
-def _unsafe_url(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
+def _unsafe_url(value: str) -> bool:
     scheme = _SCHEME.match(_URL_NOISE.sub("", value).lower())
     return scheme is not None and scheme.group(1) not in _URL_SCHEMES
 
@@ -63,11 +64,13 @@ class="btn">Feedback</button>')
     Inline event handlers (`onclick`...) are refused: strict CSP blocks them.
     """
     errors: list[FieldError] = []
-    if not isinstance(label, str) or not label.strip():
+    if not isinstance(label, str) or not str.__str__(label).strip():
         # An empty button has no accessible name.
         errors.append(FieldError(rules.TRIGGER, "label", REQUIRED, {}))
-    elif "\x00" in label:
+    elif "\x00" in str.__str__(label):
         errors.append(_nul_error("label"))
+    # Compared as its characters: a str subclass could claim to be "button".
+    tag = str.__str__(tag) if isinstance(tag, str) else tag
     if tag not in rules.TRIGGER_TAGS:
         errors.append(
             FieldError(
@@ -75,60 +78,19 @@ class="btn">Feedback</button>')
             )
         )
     extra: list[Attribute] = []
+    href_given = False
     for keyword, value in attrs.items():
-        name = keyword.rstrip("_").replace("_", "-") if keyword.rstrip("_") else keyword
+        stripped = keyword.rstrip("_")
+        name = stripped.replace("_", "-") if stripped else keyword
         field = f"attrs.{name}"
-        if not is_attribute_name(name):
-            errors.append(
-                FieldError(
-                    rules.TRIGGER,
-                    field,
-                    INVALID_FORMAT,
-                    {VALID_FORMAT: "[a-zA-Z_:][-a-zA-Z0-9_:.]*"},
-                )
-            )
-        elif name.lower() in _OWN_ATTRIBUTES:
-            errors.append(
-                FieldError(
-                    rules.TRIGGER,
-                    field,
-                    FORBIDDEN_VALUE,
-                    {DISALLOWED_VALUES: list(_OWN_ATTRIBUTES)},
-                )
-            )
-        elif name.lower().startswith("on"):
-            errors.append(
-                FieldError(
-                    rules.TRIGGER,
-                    field,
-                    FORBIDDEN_VALUE,
-                    {MESSAGE: "strict CSP blocks inline event handlers; use toggle_script()"},
-                )
-            )
-        elif name.lower() == "href" and _unsafe_url(value):
-            errors.append(
-                FieldError(
-                    rules.TRIGGER, field, FORBIDDEN_VALUE, {ALLOWED_VALUES: list(_URL_SCHEMES)}
-                )
-            )
-        elif isinstance(value, str) and "\x00" in value:
-            errors.append(_nul_error(field))
-        elif value is None or isinstance(value, bool | str):
-            extra.append(
-                (name, value if isinstance(value, bool) or value is None else str.__str__(value))
-            )
-        elif isinstance(value, int | float):
-            extra.append((name, str(value)))
-        else:
-            errors.append(
-                FieldError(
-                    rules.TRIGGER,
-                    field,
-                    INVALID_VALUE,
-                    {MESSAGE: "must be str, number, bool or None"},
-                )
-            )
-    if tag == "a" and not attrs.get("href"):
+        text = _attribute_text(value)
+        href_given = href_given or (name.lower() == "href" and bool(text))
+        problem = _attribute_problem(name, text)
+        if problem is not None:
+            errors.append(FieldError(rules.TRIGGER, field, *problem))
+        elif text is not None:
+            extra.append((name, cast("str | bool", text)))
+    if tag == "a" and not href_given:
         errors.append(FieldError(rules.TRIGGER, "attrs.href", REQUIRED, {}))
     if errors:
         raise ValidationError(errors)
@@ -137,3 +99,40 @@ class="btn">Feedback</button>')
         ("aria-haspopup", "dialog"),
     ]
     return element(tag, own + extra, escape_text(label))
+
+
+# What an attribute value is written as; _INVALID for what cannot be one.
+_INVALID = object()
+
+
+def _attribute_text(value: object) -> str | bool | object | None:
+    if value is None or isinstance(value, bool):
+        return bool(value) if value is not None else None
+    if isinstance(value, str):
+        return str.__str__(value)
+    # Numbers as their own repr: a subclass's __str__ could say anything.
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return float.__repr__(value)
+    return _INVALID
+
+
+def _attribute_problem(name: str, text: object) -> tuple[str, dict[str, Any]] | None:
+    """The (error, extra_info) for attribute `name` with value `text`, if any."""
+    lowered = name.lower()
+    if not is_attribute_name(name):
+        return INVALID_FORMAT, {VALID_FORMAT: "[a-zA-Z_:][-a-zA-Z0-9_:.]*"}
+    if lowered in _OWN_ATTRIBUTES:
+        return FORBIDDEN_VALUE, {DISALLOWED_VALUES: list(_OWN_ATTRIBUTES)}
+    if lowered.startswith("on"):
+        return FORBIDDEN_VALUE, {
+            MESSAGE: "strict CSP blocks inline event handlers; use toggle_script()"
+        }
+    if text is _INVALID:
+        return INVALID_VALUE, {MESSAGE: "must be str, number, bool or None"}
+    if isinstance(text, str) and "\x00" in text:
+        return INVALID_VALUE, _NUL_INFO
+    if lowered == "href" and isinstance(text, str) and _unsafe_url(text):
+        return FORBIDDEN_VALUE, {ALLOWED_VALUES: list(_URL_SCHEMES)}
+    return None

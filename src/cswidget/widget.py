@@ -11,7 +11,14 @@ from typing import Any
 from markupsafe import Markup
 
 from . import rules
-from .checks import JsonScalar, key_errors, normalise_mapping, pattern_errors
+from .checks import (
+    JsonScalar,
+    field_name,
+    key_errors,
+    normalise_mapping,
+    pattern_errors,
+    plain_key,
+)
 from .errors import FieldError, ValidationError
 from .html import element
 from .params import SurveyParams
@@ -94,6 +101,11 @@ class Widget:
         object.__setattr__(self, "_segment_names", frozenset(BUILTIN_SEGMENT_KEYS).union(declared))
 
     __hash__ = None  # type: ignore[assignment]  # holds a mapping
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Mapping proxies do not pickle or deep-copy; rebuilding re-validates.
+        fields = (self.org, self.survey, self.script_src, self.segment_keys)
+        return (_rebuild, (*fields, dict(self.extra_params)))
 
     def widget_params(self) -> dict[str, JsonScalar]:
         """The object that goes into `data-widget-params`."""
@@ -180,6 +192,22 @@ class Widget:
     _segment_names: frozenset[str] = field(init=False, repr=False, compare=False)
 
 
+def _rebuild(
+    org: str,
+    survey: str,
+    script_src: str,
+    segment_keys: tuple[str, ...],
+    extra_params: dict[str, JsonScalar],
+) -> Widget:
+    return Widget(
+        org=org,
+        survey=survey,
+        script_src=script_src,
+        segment_keys=segment_keys,
+        extra_params=extra_params,
+    )
+
+
 def _required_errors(field: str, value: object, pattern: str) -> list[FieldError]:
     if value is None or value == "":
         return [FieldError(rules.WIDGET, field, REQUIRED, {})]
@@ -196,7 +224,7 @@ def _checked_segment_keys(segment_keys: Iterable[str]) -> tuple[tuple[str, ...],
     declared: list[str] = []
     errors: list[FieldError] = []
     disallowed = [*CUSTOMER_FIELDS, *SPECIAL_METADATA_KEYS]
-    for index, key in enumerate(segment_keys):
+    for index, key in enumerate(map(plain_key, segment_keys)):
         field = f"segment_keys[{index}]"
         problems = key_errors(rules.WIDGET, field, key)
         if not problems and key in disallowed:
@@ -206,7 +234,7 @@ def _checked_segment_keys(segment_keys: Iterable[str]) -> tuple[tuple[str, ...],
         if problems:
             errors += problems
         elif key not in declared:
-            declared.append(str.__str__(key))
+            declared.append(key)  # type: ignore[arg-type]  # a str: key_errors passed
     return tuple(declared), errors
 
 
@@ -222,11 +250,11 @@ def _checked_extra_params(
     errors = [
         FieldError(
             rules.WIDGET,
-            f"extra_params.{key}",
+            field_name("extra_params", key),
             FORBIDDEN_VALUE,
             {DISALLOWED_VALUES: list(rules.WIDGET_PARAMS_KEYS)},
         )
-        for key in extra_params
+        for key in map(plain_key, extra_params)
         if key in rules.WIDGET_PARAMS_KEYS
     ]
     extra = normalise_mapping(rules.WIDGET, "extra_params", extra_params, errors)

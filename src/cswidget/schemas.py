@@ -13,7 +13,16 @@ from typing import Any
 
 from . import rules
 from .errors import FieldError, ValidationError
-from .vocabulary import MAX_KEY_LENGTH, MAX_VALUE_LENGTH, MESSAGE
+from .vocabulary import (
+    FORBIDDEN_VALUE,
+    INVALID_FORMAT,
+    INVALID_VALUE,
+    MAX_KEY_LENGTH,
+    MAX_VALUE_LENGTH,
+    MESSAGE,
+    REQUIRED,
+    WRONG_LENGTH,
+)
 
 __all__ = ["SCHEMA_NAMES", "schema", "validate"]
 
@@ -25,14 +34,20 @@ _KEY: dict[str, Any] = {
     "maxLength": MAX_KEY_LENGTH,
     "not": {
         "anyOf": [
-            {"pattern": rules.CONTROL_CHARACTERS_PATTERN},
+            {"pattern": rules.KEY_FORBIDDEN_CHARACTERS_PATTERN},
+            {"pattern": rules.SURROGATE_PATTERN},
             {"enum": list(rules.PROTOTYPE_KEYS)},
         ]
     },
 }
 
+_NO_LONE_SURROGATES: dict[str, Any] = {
+    "not": {"type": "string", "pattern": rules.SURROGATE_PATTERN}
+}
+
 _VALUE: dict[str, Any] = {
     "type": list(rules.JSON_SCALAR_TYPES),
+    **_NO_LONE_SURROGATES,
     "maxLength": MAX_VALUE_LENGTH,
     "minimum": -rules.MAX_SAFE_INTEGER,
     "maximum": rules.MAX_SAFE_INTEGER,
@@ -56,6 +71,7 @@ _SCHEMAS: dict[str, dict[str, Any]] = {
                 "type": ["string", "null"],
                 "pattern": rules.EMAIL_PATTERN,
                 "maxLength": MAX_VALUE_LENGTH,
+                **_NO_LONE_SURROGATES,
             },
         },
         "additionalProperties": _VALUE,
@@ -102,12 +118,13 @@ def validate(name: str, instance: object) -> None:
     """
     import jsonschema  # deferred: costly to import, and rendering never needs it
 
-    validator = jsonschema.Draft202012Validator(_SCHEMAS[name])
+    validator = jsonschema.Draft202012Validator(schema(name))
+    resource = _RESOURCES[name]
     errors = [
         FieldError(
-            name,
+            resource,
             "/".join(str(part) for part in error.absolute_path) or "(root)",
-            "invalid_value",
+            _ERROR_CODES.get(str(error.validator), INVALID_VALUE),
             {MESSAGE: error.message},
         )
         for error in sorted(
@@ -116,3 +133,14 @@ def validate(name: str, instance: object) -> None:
     ]
     if errors:
         raise ValidationError(errors)
+
+
+_RESOURCES = {"survey-params": rules.SURVEY_PARAMS, "widget-params": rules.WIDGET}
+# JSON Schema keywords, by the API error code closest to them.
+_ERROR_CODES = {
+    "required": REQUIRED,
+    "maxLength": WRONG_LENGTH,
+    "minLength": WRONG_LENGTH,
+    "pattern": INVALID_FORMAT,
+    "not": FORBIDDEN_VALUE,
+}
