@@ -24,7 +24,7 @@ from typing import Any, NoReturn, TextIO
 from .config import ConfigError, Settings, load_settings
 from .errors import FieldError, ValidationError
 from .params import SurveyParams
-from .schema import SCHEMA_NAMES, schema
+from .schemas import SCHEMA_NAMES, schema
 from .scripts import init_script
 from .widget import Widget
 
