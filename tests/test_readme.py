@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
 
@@ -25,9 +27,6 @@ def test_error_example_is_the_error_shown() -> None:
 
     source = blocks("python")[2]
     assert "except ValidationError as error:" in source
-    try:
+    with pytest.raises(ValidationError) as caught:
         exec(source.replace("    error.to_dict()", "    raise"), {})
-    except ValidationError as error:
-        assert error.to_dict() == json.loads(blocks("json")[0])
-    else:
-        raise AssertionError("the example raised nothing")
+    assert caught.value.to_dict() == json.loads(blocks("json")[0])
