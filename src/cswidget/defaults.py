@@ -17,11 +17,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import rules
 from .errors import FieldError, ValidationError
 from .params import SurveyParams
 from .policy import OnError, checked_on_error
-from .vocabulary import INVALID_VALUE, MESSAGE
 from .widget import SurveyParamsInput, Widget
 
 __all__ = ["WidgetDefaults"]
@@ -59,22 +57,12 @@ class WidgetDefaults:
         on_error: OnError = "raise",
     ) -> None:
         errors: list[FieldError] = []
-        if isinstance(segment_keys, Iterable):
-            checked_segment_keys = segment_keys
-        else:
-            # Settings files can hold anything; Widget expects an iterable.
-            errors.append(
-                FieldError(
-                    rules.WIDGET, "segment_keys", INVALID_VALUE, {MESSAGE: "must be a list of keys"}
-                )
-            )
-            checked_segment_keys = ()
         try:
             base = Widget(
                 org=org,
                 survey=_ANY_SURVEY,
                 script_src=script_src,
-                segment_keys=checked_segment_keys,
+                segment_keys=segment_keys,
                 extra_params=extra_params,
             )
         except ValidationError as error:
