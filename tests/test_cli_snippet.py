@@ -196,6 +196,23 @@ def test_validation_errors_in_the_api_language(capsys: pytest.CaptureFixture[str
     assert err.splitlines()[2].endswith("[--script-src]")
 
 
+def test_validation_errors_name_the_flag_that_gave_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "p.json").write_text('{"email": "kate@example"}', encoding="utf-8")
+    status, out, err = run(capsys, "snippet", *WIDGET_FLAGS, "--params", "p.json")
+    assert (status, out) == (2, "")
+    assert err.splitlines()[1].endswith("[--params]")
+    status, out, err = run(
+        capsys, "snippet", *WIDGET_FLAGS, "--segment-key", "region", "--segment", "area=x"
+    )
+    assert (status, out) == (2, "")
+    assert err.splitlines()[1:] == [
+        "  segments.area: invalid_value (allowed_values: "
+        "['staff_code', 'site_code', 'region']) [--segment]"
+    ]
+
+
 def test_params_errors_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(
         capsys,

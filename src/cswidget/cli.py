@@ -299,30 +299,35 @@ def render_part(options: WidgetOptions, params: SurveyParams | dict[str, Any] | 
 
 def _snippet(args: argparse.Namespace) -> int:
     options = widget_options(args)
-    params = _survey_params(args, options.widget.segment_keys)
+    params, origins = _survey_params(args, options.widget.segment_keys)
     try:
         text = render_part(options, params)
     except ValidationError as error:
-        raise InvalidParams(error, {}) from None
+        raise InvalidParams(error, origins) from None
     _write_stdout(text + "\n")
     return 0
 
 
-def _survey_params(args: argparse.Namespace, segment_keys: Sequence[str]) -> SurveyParams | None:
+def _survey_params(
+    args: argparse.Namespace, segment_keys: Sequence[str]
+) -> tuple[SurveyParams | None, dict[str, str]]:
     """`--params` classified by the documented rules, plus the per-category
-    flags. Each key may be given once: a key in two places is an error."""
+    flags. Each key may be given once: a key in two places is an error.
+    Also returns which flag gave each field, for error messages."""
     if args.params is None and not (args.customer or args.segment or args.meta):
-        return None
+        return None, {}
     categories: dict[str, dict[str, Any]] = {"customer": {}, "segments": {}, "metadata": {}}
     given_by: dict[str, str] = {}
+    origins: dict[str, str] = {}
     if args.params is not None:
         flat = _read_params(args.params)
         try:
             classified = SurveyParams.from_flat(flat, segment_keys=segment_keys)
         except ValidationError as error:
-            raise InvalidParams(error, {}) from None
+            raise InvalidParams(error, dict.fromkeys(categories, "--params")) from None
         for category in categories:
             categories[category].update(getattr(classified, category))
+            origins.update({f"{category}.{key}": "--params" for key in categories[category]})
         given_by = dict.fromkeys(flat, "--params")
     for flag, category, pairs in (
         ("--customer", "customer", args.customer),
@@ -337,10 +342,11 @@ def _survey_params(args: argparse.Namespace, segment_keys: Sequence[str]) -> Sur
                 raise UsageError(f"{flag}: key {key!r} is already given by {given_by[key]}")
             given_by[key] = flag
             categories[category][key] = value
+            origins[f"{category}.{key}"] = flag
     try:
-        return SurveyParams(**categories)
+        return SurveyParams(**categories), origins
     except ValidationError as error:
-        raise InvalidParams(error, {}) from None
+        raise InvalidParams(error, origins) from None
 
 
 def _read_params(name: str) -> dict[str, Any]:
@@ -388,7 +394,7 @@ def _print_validation_error(invalid: InvalidParams, *, json_format: bool) -> Non
 
 def _origin(field_error: FieldError, origins: dict[str, str]) -> str:
     head = field_error.field.split(".")[0].split("[")[0]
-    origin = origins.get(head) or _FLAGS.get(head)
+    origin = origins.get(field_error.field) or origins.get(head) or _FLAGS.get(head)
     return f" [{origin}]" if origin else ""
 
 
