@@ -1,8 +1,7 @@
 """The integration recipes in the docs are exactly what these tests run.
 
 Each file under docs/recipes/ runs here through its real framework, and its
-text must appear verbatim as a fenced code block in README.md or
-docs/integrations.md.
+text must appear verbatim as a fenced code block in README.md.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from livesrv import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPES = ROOT / "docs" / "recipes"
-DOCS = [ROOT / "README.md", ROOT / "docs" / "integrations.md"]
+DOCS = [ROOT / "README.md"]
 FENCED_BLOCK = re.compile(r"^```[^\n]*\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 WIDGET_PARAMS = (
