@@ -36,7 +36,8 @@ def from_apt() -> str | None:
     quiet = {"stdout": sys.stderr, "env": env, "check": True}
     subprocess.run(["apt-get", "update", "-qq"], **quiet)  # type: ignore[call-overload]
     subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], **quiet)  # type: ignore[call-overload]
-    return on_path()
+    installed = Path("/usr/bin/chromium")
+    return on_path() or (str(installed) if installed.exists() else None)
 
 
 def from_playwright() -> str | None:
