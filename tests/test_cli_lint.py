@@ -228,3 +228,15 @@ def test_lint_as_a_subprocess() -> None:
         f"{path}:4:6: CSW001 data-survey-params is page text, not an attribute: "
         "a '>' before it closed the tag\n"
     )
+
+
+def test_late_meta_charset_reparse_reports_once() -> None:
+    # A <meta charset> past the first 1024 bytes makes the parser start again.
+    page = (
+        "<!doctype html><!-- " + "x" * 1100 + ' --><meta charset="utf-8"><title>Zoë</title>\n'
+        f"<script src='{SCRIPT_SRC}'></script>"
+        "<div data-customersure-survey-widget data-widget-params='"
+        '{"org":"acme","survey":"x"}\'>\n'
+        " data-survey-params='{}'></div><script>CustomerSureSurveyWidget.init()</script>"
+    ).encode()
+    assert [(p.line, p.col, p.code) for p in lint_html(page)] == [(3, 2, "CSW001")]

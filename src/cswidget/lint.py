@@ -652,6 +652,9 @@ class _Parser(html5parser.HTMLParser):
         try:
             self.mainLoop()
         except html5parser._ReparseException:  # type: ignore[attr-defined]
+            # A late <meta charset> restarts the parse: forget the first try.
+            self.tokenizer.tags.clear()
+            self.tokenizer.stray_attributes.clear()
             self.reset()
             self.mainLoop()
 
