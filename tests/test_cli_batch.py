@@ -195,6 +195,15 @@ def test_file_stem(name: str, stem: str) -> None:
     assert file_stem(name) == stem
 
 
+def test_docstring_example() -> None:
+    import doctest
+
+    import cswidget.batch
+
+    result = doctest.testmod(cswidget.batch)
+    assert (result.failed, result.attempted) == (0, 1)
+
+
 def test_name_column_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_csv(tmp_path / "rows.csv", [["machine_id", "name"], ["abc-1", "Kate"]])
     assert batch(capsys, "rows.csv", "--out", "out", "--name-column", "machine_id")[0] == 0

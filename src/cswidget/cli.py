@@ -78,10 +78,9 @@ class _ArgumentParser(argparse.ArgumentParser):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default `sys.argv[1:]`); returns
-    the exit status.
+    the exit status instead of exiting, so it can be called from Python:
 
-    >>> main(["schema", "widget-params"])  # doctest: +SKIP
-    0
+        status = main(["lint", "--format", "json", "templates/order.html"])
     """
     parser = _parser()
     args = argparse.Namespace()
