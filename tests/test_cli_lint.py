@@ -240,3 +240,20 @@ def test_late_meta_charset_reparse_reports_once() -> None:
         " data-survey-params='{}'></div><script>CustomerSureSurveyWidget.init()</script>"
     ).encode()
     assert [(p.line, p.col, p.code) for p in lint_html(page)] == [(3, 2, "CSW001")]
+
+
+def test_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
+    # More output than a pipe buffers, so the write must hit the closed pipe.
+    page = tmp_path / "big.html"
+    page.write_bytes((CASES / "seed_second_example.html").read_bytes() * 400)
+    with subprocess.Popen(
+        [sys.executable, "-m", "cswidget", "lint", str(page)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.close()
+        stderr = process.stderr.read()
+        status = process.wait()
+    assert (status, stderr) == (1, b"")
