@@ -154,12 +154,34 @@ def test_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> No
     )
 
 
-def test_bad_segment_key_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_segment_key_is_a_validation_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lint", "--segment-key", "email", str(CASES / "ok_handwritten.html")]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.startswith("cswidget: error: --segment-key: segment_keys[0]: forbidden_value")
-    assert err.count("\n") == 1
+    assert err.splitlines() == [
+        "cswidget: error: Validation error",
+        "  segment_keys[0]: forbidden_value (disallowed_values: ['name', 'email', "
+        "'telephone_number', 'company_name', 'postcode', 'reference', 'machine_id']) "
+        "[--segment-key]",
+    ]
+
+
+def test_settings_file_gives_segment_keys_and_script_src(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    widget = Widget(org="acme", survey="AKknWccEFf7", script_src="/w.js", segment_keys=["x"])
+    page = tmp_path / "page.html"
+    page.write_text(str(widget.embed({"x": "1"})), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "page.html"]) == 1
+    assert capsys.readouterr().out.split(" ")[1] == "CSW017"
+    (tmp_path / "cswidget.toml").write_text(
+        'script_src = "/w.js"\nsegment_keys = ["x"]\n', encoding="utf-8"
+    )
+    assert main(["lint", "page.html"]) == 0
+    (tmp_path / "cswidget.toml").write_text('segment_keys = ["email"]\n', encoding="utf-8")
+    assert main(["lint", "page.html"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith("[cswidget.toml: segment_keys]")
 
 
 # -- everything the library renders lints clean --------------------------------

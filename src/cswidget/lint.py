@@ -14,14 +14,11 @@ when its `<script>` is parsed. Each problem has a stable code, see `CODES`.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import re
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
@@ -109,8 +106,10 @@ def lint_html(
     """Every problem with the widget embed in one page, in page order.
 
     `source` as bytes has its encoding sniffed as a browser would.
-    A page with no trace of the widget has no problems.
+    A page with no trace of the widget has no problems. Raises
+    `ValidationError` for invalid `segment_keys`, as `Widget` does.
     """
+    segment_keys = _declared(segment_keys)
     page = _parse(source)
     report = _Report(path)
     for position, name in page.stray_attributes:
@@ -121,7 +120,6 @@ def lint_html(
         )
     elements = list(page.elements())
     containers = [element for element in elements if CONTAINER_ATTRIBUTE in element.attributes]
-    segment_keys = tuple(segment_keys)
     for index, container in enumerate(containers):
         if index:
             first = containers[0].start
@@ -159,6 +157,16 @@ def lint_html(
     if containers or widget_scripts or uses:
         _check_order(report, containers, widget_scripts, uses)
     return report.sorted()
+
+
+def _declared(segment_keys: Iterable[str]) -> tuple[str, ...]:
+    # The library's own check of declared segment keys: ValidationError.
+    return Widget(
+        org=_STAND_IN["org"],
+        survey=_STAND_IN["survey"],
+        script_src=_STAND_IN["script_src"],
+        segment_keys=segment_keys,
+    ).segment_keys
 
 
 def _check_order(
@@ -665,46 +673,3 @@ def _parse(source: bytes | str) -> _Page:
     tokenizer = parser.tokenizer
     assert isinstance(tokenizer, _Tokenizer)
     return _Page(root, tokenizer.tags, tokenizer.stray_attributes)
-
-
-# -- command line ----------------------------------------------------------------
-
-
-def lint_command(args: argparse.Namespace) -> int:
-    """`cswidget lint`: 0 clean, 1 problems, 2 usage error."""
-    from .cli import UsageError
-    from .config import load_settings
-
-    settings = load_settings(Path.cwd())
-    segment_keys = args.segment_key
-    if segment_keys is None:
-        segment_keys = settings.values.get("segment_keys", [])
-    script_src = args.script_src or settings.values.get("script_src")
-    try:
-        Widget(
-            org=_STAND_IN["org"],
-            survey=_STAND_IN["survey"],
-            script_src=_STAND_IN["script_src"],
-            segment_keys=segment_keys,
-        )
-    except ValidationError as error:
-        raise UsageError(f"--segment-key: {error.errors[0]}") from None
-    pages: list[tuple[str, bytes]] = []
-    for name in args.files:
-        try:
-            source = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-        except OSError as error:
-            raise UsageError(f"cannot read {name!r}: {error.strerror}") from None
-        pages.append((name, source))
-    problems = [
-        problem
-        for name, source in pages
-        for problem in lint_html(
-            source, path=name, segment_keys=segment_keys, script_src=script_src
-        )
-    ]
-    if args.format == "json":
-        sys.stdout.write(json.dumps([problem.to_dict() for problem in problems], indent=2) + "\n")
-    else:
-        sys.stdout.writelines(f"{problem}\n" for problem in problems)
-    return 1 if problems else 0
