@@ -44,6 +44,15 @@ _FLAGS = {
     "segments": "--segment",
     "metadata": "--meta",
     "segment_keys": "--segment-key",
+    "defer": "--defer",
+}
+# Settings-file keys the widget flags override -> argparse destination.
+_SETTING_FLAGS = {
+    "org": "org",
+    "survey": "survey",
+    "script_src": "script_src",
+    "segment_keys": "segment_key",
+    "defer": "defer",
 }
 
 
@@ -93,10 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except _Exit as exit:
         return exit.status
-    except UsageError as error:
-        print(f"cswidget: error: {error}", file=sys.stderr)
-        return 2
-    except ConfigError as error:
+    except (UsageError, ConfigError) as error:
         print(f"cswidget: error: {error}", file=sys.stderr)
         return 2
     except InvalidParams as invalid:
@@ -266,17 +272,15 @@ def widget_options(args: argparse.Namespace) -> WidgetOptions:
     settings = load_settings(Path.cwd())
     origins: dict[str, str] = {}
     values: dict[str, Any] = {}
-    for key in ("org", "survey", "script_src", "segment_keys", "defer"):
-        flag = "--segment-key" if key == "segment_keys" else "--" + key.replace("_", "-")
-        value = getattr(args, "segment_key" if key == "segment_keys" else key)
+    for key, destination in _SETTING_FLAGS.items():
+        value = getattr(args, destination)
         if value is not None:
-            values[key], origins[key] = value, flag
+            values[key], origins[key] = value, _FLAGS[key]
         elif key in settings.values:
             values[key], origins[key] = settings.values[key], settings.origin(key)
     for key in ("org", "survey", "script_src"):
         if key not in values:
-            flag = "--" + key.replace("_", "-")
-            raise UsageError(f"{flag} is required (or set {key} in cswidget.toml)")
+            raise UsageError(f"{_FLAGS[key]} is required (or set {key} in cswidget.toml)")
     try:
         widget = Widget(
             org=values["org"],
