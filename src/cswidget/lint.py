@@ -105,6 +105,9 @@ def lint_html(
 ) -> list[Problem]:
     """Every problem with the widget embed in one page, in page order.
 
+        for problem in lint_html(Path("page.html").read_bytes(), path="page.html"):
+            print(problem)  # page.html:4:8: CSW001 data-survey-params is page text, ...
+
     `source` as bytes has its encoding sniffed as a browser would.
     A page with no trace of the widget has no problems. Raises
     `ValidationError` for invalid `segment_keys`, as `Widget` does.
