@@ -136,9 +136,10 @@ def normalise_value(
 def is_plain(key: object, value: object) -> bool:
     """Whether `key: value` is valid and already normal, by a quick test.
 
-    The overwhelmingly common case on real pages: a key seen (and checked)
-    before, and a plain, short, well-formed string. False means "check it
-    properly", not "invalid".
+    The overwhelmingly common case on real pages: a plain str key seen (and
+    checked) before, and a plain, short, well-formed str value. False means
+    "check it properly", not "invalid". (type() rather than isinstance: a
+    str subclass could redefine == and hash to pass as a key it is not.)
     """
     return (
         type(key) is str

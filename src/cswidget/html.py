@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-__all__ = ["Attribute", "element", "escape_text", "is_attribute_name"]
+__all__ = ["Attribute", "attributes", "element", "escape_text", "is_attribute_name"]
 
 # (name, value): True renders the bare name, None and False omit it.
 Attribute = tuple[str, "str | bool | None"]
@@ -35,10 +35,10 @@ def is_attribute_name(name: str) -> bool:
 
 
 def _escape(value: str) -> str:
-    escaped = str(escape(str.__str__(value)))
+    escaped = escape(str.__str__(value))
     # A parser turns a raw CR (and CRLF) into LF; the reference keeps it.
-    # (Replaced on the plain str: Markup.replace would escape the "&".)
-    return escaped.replace("\r", "&#13;") if "\r" in escaped else escaped
+    # (str.replace: Markup.replace would escape the "&" of "&#13;".)
+    return str.replace(escaped, "\r", "&#13;") if "\r" in escaped else escaped
 
 
 def escape_text(value: str) -> Markup:
@@ -53,19 +53,24 @@ def escape_text(value: str) -> Markup:
 _NO_CONTENT = Markup("")
 
 
-def element(tag: str, attributes: Iterable[Attribute], content: Markup = _NO_CONTENT) -> Markup:
-    """`<tag name="value"...>content</tag>` with every attribute value escaped.
+def attributes(pairs: Iterable[Attribute | Markup]) -> Markup:
+    """` name="value"...` (each with its leading space), values escaped.
 
-    `content` must already be Markup: escaped text from `escape_text`, or one
-    of cswidget's own constant scripts.
+    An item may also be Markup that `attributes()` rendered before: render
+    attributes that never change once, and pass the result on.
     """
-    # Names are used as their characters: a str subclass could claim to
-    # equal a checked name and still write something else.
-    tag = str.__str__(tag)
-    if tag not in _checked_names and not _TAG_NAME.fullmatch(tag):
-        raise ValueError(f"Unsupported tag name {tag!r}")
-    parts = [tag]
-    for name, value in attributes:
+    return Markup(_attributes(pairs))
+
+
+def _attributes(pairs: Iterable[Attribute | Markup]) -> str:
+    parts: list[str] = []
+    for pair in pairs:
+        if isinstance(pair, Markup):
+            parts.append(pair)
+            continue
+        name, value = pair
+        # Names are used as their characters: a str subclass could claim to
+        # equal a checked name and still write something else.
         name = str.__str__(name)
         if name not in _checked_names:
             if not _ATTRIBUTE_NAME.fullmatch(name):
@@ -73,7 +78,20 @@ def element(tag: str, attributes: Iterable[Attribute], content: Markup = _NO_CON
             if len(_checked_names) < _CHECKED_NAMES_LIMIT:
                 _checked_names.add(name)
         if value is True:
-            parts.append(name)
+            parts.append(f" {name}")
         elif value is not None and value is not False:
-            parts.append(f'{name}="{_escape(value)}"')
-    return Markup(f"<{' '.join(parts)}>{content}</{tag}>")
+            parts.append(f' {name}="{_escape(value)}"')
+    return "".join(parts)
+
+
+def element(tag: str, attrs: Iterable[Attribute | Markup], content: Markup = _NO_CONTENT) -> Markup:
+    """`<tag name="value"...>content</tag>` with every attribute value escaped.
+
+    `attrs` is (name, value) pairs, or Markup that `attributes()` rendered.
+    `content` must already be Markup: escaped text from `escape_text`, or
+    one of cswidget's own constant scripts.
+    """
+    tag = str.__str__(tag)
+    if tag not in _checked_names and not _TAG_NAME.fullmatch(tag):
+        raise ValueError(f"Unsupported tag name {tag!r}")
+    return Markup(f"<{tag}{_attributes(attrs)}>{content}</{tag}>")

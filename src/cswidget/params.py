@@ -119,9 +119,12 @@ class SurveyParams:
         segments: dict[str, JsonScalar],
         metadata: dict[str, JsonScalar],
     ) -> None:
-        object.__setattr__(self, "customer", MappingProxyType(customer))
-        object.__setattr__(self, "segments", MappingProxyType(segments))
-        object.__setattr__(self, "metadata", MappingProxyType(metadata))
+        # One update instead of three frozen-dataclass-proof setattr calls.
+        self.__dict__.update(
+            customer=MappingProxyType(customer),
+            segments=MappingProxyType(segments),
+            metadata=MappingProxyType(metadata),
+        )
 
     @classmethod
     def from_flat(
@@ -137,45 +140,27 @@ class SurveyParams:
         ...                        segment_keys=["region"]).segments
         mappingproxy({'region': 'north'})
         """
-        if not isinstance(mapping, Mapping):
-            raise ValidationError(
-                [
-                    FieldError(
-                        rules.SURVEY_PARAMS, "params", INVALID_VALUE, {MESSAGE: "must be a mapping"}
-                    )
-                ]
-            )
-        segment_names = (
-            segment_keys
-            if isinstance(segment_keys, frozenset) and segment_keys >= _BUILTIN_SEGMENT_KEYS
-            else _BUILTIN_SEGMENT_KEYS.union(_as_keys(segment_keys))
-        )
-        customer: dict[str, Any] = {}
-        segments: dict[str, Any] = {}
-        metadata: dict[str, Any] = {}
-        plain = True
-        for key, value in mapping.items():
-            if type(key) is not str:
-                key = cast(str, plain_key(key))
-            if key in _CUSTOMER_FIELDS:
-                customer[key] = value
-            elif key in segment_names:
-                segments[key] = value
-            else:
-                metadata[key] = value
-            plain = plain and is_plain(key, value)
+        customer, segments, metadata, ready = _split(mapping, segment_keys)
         params = cls.__new__(cls)
-        if (
-            plain
-            and ("email" not in customer or not email_errors("", "", customer["email"]))
-            and segments.keys().isdisjoint(_SEGMENT_DISALLOWED)
-        ):
-            # Every rule is already met and nothing needs normalising: the
-            # same result _build() gives, without its second pass.
+        if ready:
             params._set(customer, segments, metadata)
         else:
             params._build(customer, segments, metadata, classified=True)
         return params
+
+    @classmethod
+    def _flat_dict(
+        cls, mapping: Mapping[str, Any], *, segment_keys: Iterable[str] = ()
+    ) -> dict[str, JsonScalar]:
+        # from_flat(mapping, segment_keys=...).to_dict(), without building
+        # the object when the mapping needs nothing but classifying: the
+        # rendering hot path. Raises ValidationError as from_flat does.
+        customer, segments, metadata, ready = _split(mapping, segment_keys)
+        if ready:
+            return {**customer, **segments, **metadata}
+        params = cls.__new__(cls)
+        params._build(customer, segments, metadata, classified=True)
+        return params.to_dict()
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Mapping proxies do not pickle or deep-copy; rebuilding re-validates.
@@ -209,8 +194,15 @@ class SurveyParams:
         declared segment would be filed as a segment. No declared segments
         means: accept any segment key.
         """
-        declared = frozenset(_as_keys(segment_keys))
-        if not declared:
+        declared = (
+            segment_keys
+            if isinstance(segment_keys, frozenset)
+            else frozenset(_as_keys(segment_keys))
+        )
+        if not declared or (
+            all(key in _BUILTIN_SEGMENT_KEYS or key in declared for key in self.segments)
+            and self.metadata.keys().isdisjoint(declared)
+        ):
             return
         allowed = [*BUILTIN_SEGMENT_KEYS, *sorted(declared - _BUILTIN_SEGMENT_KEYS)]
         errors = [
@@ -225,6 +217,49 @@ class SurveyParams:
         )
         if errors:
             raise ValidationError(errors)
+
+
+def _split(
+    mapping: Mapping[str, Any], segment_keys: Iterable[str]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], bool]:
+    """A flat mapping's customer, segments and metadata, by the documented
+    rules, and whether they are ready as they are (every entry plain and
+    every category rule met), so that _build()'s second pass can be skipped.
+    """
+    # type() first: the ABC check costs more than classifying a key.
+    if type(mapping) is not dict and not isinstance(mapping, Mapping):
+        raise ValidationError(
+            [
+                FieldError(
+                    rules.SURVEY_PARAMS, "params", INVALID_VALUE, {MESSAGE: "must be a mapping"}
+                )
+            ]
+        )
+    segment_names = (
+        segment_keys
+        if isinstance(segment_keys, frozenset) and segment_keys >= _BUILTIN_SEGMENT_KEYS
+        else _BUILTIN_SEGMENT_KEYS.union(_as_keys(segment_keys))
+    )
+    customer: dict[str, Any] = {}
+    segments: dict[str, Any] = {}
+    metadata: dict[str, Any] = {}
+    plain = True
+    for key, value in mapping.items():
+        plain = plain and is_plain(key, value)
+        if type(key) is not str:
+            key = cast(str, plain_key(key))
+        if key in _CUSTOMER_FIELDS:
+            customer[key] = value
+        elif key in segment_names:
+            segments[key] = value
+        else:
+            metadata[key] = value
+    ready = (
+        plain
+        and ("email" not in customer or not email_errors("", "", customer["email"]))
+        and segments.keys().isdisjoint(_SEGMENT_DISALLOWED)
+    )
+    return customer, segments, metadata, ready
 
 
 def _as_keys(segment_keys: Iterable[str]) -> Iterable[str]:

@@ -20,7 +20,7 @@ from .checks import (
     plain_key,
 )
 from .errors import FieldError, ValidationError
-from .html import element
+from .html import attributes, element
 from .params import SurveyParams
 from .scripts import checked_nonce, init_script
 from .vocabulary import (
@@ -99,6 +99,23 @@ class Widget:
         widget_params = {"org": self.org, "survey": self.survey, **extra}
         object.__setattr__(self, "_widget_params_json", encode_json(widget_params))
         object.__setattr__(self, "_segment_names", frozenset(BUILTIN_SEGMENT_KEYS).union(declared))
+        object.__setattr__(self, "_declared_segments", frozenset(declared))
+        # The same on every render of this widget: escaped once.
+        object.__setattr__(
+            self,
+            "_script_tags",
+            tuple(
+                element("script", [("src", self.script_src), ("defer", defer)])
+                for defer in (False, True)
+            ),
+        )
+        object.__setattr__(
+            self,
+            "_container_attributes",
+            attributes(
+                [(CONTAINER_ATTRIBUTE, True), (WIDGET_PARAMS_ATTRIBUTE, self._widget_params_json)]
+            ),
+        )
 
     __hash__ = None  # type: ignore[assignment]  # holds a mapping
 
@@ -117,7 +134,8 @@ class Widget:
         if params is None:
             return None
         if not isinstance(params, SurveyParams):
-            if not isinstance(params, Mapping):
+            # type() first: the ABC check costs more than the rest of a render step.
+            if type(params) is not dict and not isinstance(params, Mapping):
                 raise ValidationError(
                     [
                         FieldError(
@@ -130,8 +148,15 @@ class Widget:
                 )
             # Classified with this widget's own segments: consistent by construction.
             return SurveyParams.from_flat(params, segment_keys=self._segment_names)
-        params.check_segment_keys(self.segment_keys)
+        params.check_segment_keys(self._declared_segments)
         return params
+
+    def _survey_params_dict(self, params: SurveyParamsInput) -> dict[str, JsonScalar] | None:
+        if type(params) is dict:
+            # The common case, classified without building a SurveyParams.
+            return SurveyParams._flat_dict(params, segment_keys=self._segment_names)
+        survey_params = self.survey_params(params)
+        return None if survey_params is None else survey_params.to_dict()
 
     def attributes(self, params: SurveyParamsInput = None) -> dict[str, str]:
         """The container's attributes as name -> value (JSON text, unescaped),
@@ -140,9 +165,9 @@ class Widget:
             CONTAINER_ATTRIBUTE: "",
             WIDGET_PARAMS_ATTRIBUTE: self._widget_params_json,
         }
-        survey_params = self.survey_params(params)
+        survey_params = self._survey_params_dict(params)
         if survey_params is not None:
-            attributes[SURVEY_PARAMS_ATTRIBUTE] = encode_json(survey_params.to_dict())
+            attributes[SURVEY_PARAMS_ATTRIBUTE] = encode_json(survey_params)
         return attributes
 
     def container(self, params: SurveyParamsInput = None) -> Markup:
@@ -150,21 +175,16 @@ class Widget:
 
         Without params there is no `data-survey-params` attribute.
         """
-        survey_params = self.survey_params(params)
-        return element(
-            "div",
-            [
-                (CONTAINER_ATTRIBUTE, True),
-                (WIDGET_PARAMS_ATTRIBUTE, self._widget_params_json),
-                (
-                    SURVEY_PARAMS_ATTRIBUTE,
-                    None if survey_params is None else encode_json(survey_params.to_dict()),
-                ),
-            ],
-        )
+        survey_params = self._survey_params_dict(params)
+        if survey_params is None:
+            return element("div", [self._container_attributes])
+        survey_json = encode_json(survey_params)
+        return element("div", [self._container_attributes, (SURVEY_PARAMS_ATTRIBUTE, survey_json)])
 
     def script_tag(self, *, defer: bool = False, nonce: str | None = None) -> Markup:
         """The `<script src=...>` that loads the widget."""
+        if nonce is None:
+            return self._script_tags[bool(defer)]
         return element(
             "script", [("src", self.script_src), ("nonce", checked_nonce(nonce)), ("defer", defer)]
         )
@@ -190,6 +210,9 @@ class Widget:
 
     _widget_params_json: str = field(init=False, repr=False, compare=False)
     _segment_names: frozenset[str] = field(init=False, repr=False, compare=False)
+    _declared_segments: frozenset[str] = field(init=False, repr=False, compare=False)
+    _container_attributes: Markup = field(init=False, repr=False, compare=False)
+    _script_tags: tuple[Markup, Markup] = field(init=False, repr=False, compare=False)
 
 
 def _rebuild(
