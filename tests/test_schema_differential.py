@@ -193,3 +193,21 @@ def test_validate_reports_in_the_api_error_shape() -> None:
             }
         ],
     }
+
+
+RENDERER = Widget(org="acme", survey="s1", script_src="/w.js", segment_keys=["region"])
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(flat_params())
+def test_the_dict_fast_path_renders_what_from_flat_renders(params: dict[str, Any]) -> None:
+    # widget.container(dict) skips building a SurveyParams when it can; it
+    # must accept, refuse and render exactly as the general path does.
+    try:
+        expected = RENDERER.container(SurveyParams.from_flat(params, segment_keys=["region"]))
+    except ValidationError as error:
+        with pytest.raises(ValidationError) as caught:
+            RENDERER.container(params)
+        assert caught.value.to_dict() == error.to_dict()
+    else:
+        assert RENDERER.container(params) == expected
