@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime
 import math
 import re
-import uuid
+import sys
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any, Final, TypeAlias
 
 from . import rules
@@ -207,7 +206,12 @@ def _normalise_other(resource: str, field: str, value: Any) -> tuple[JsonScalar,
     if isinstance(value, float):
         real = float.__float__(value)
         return real, _number_errors(resource, field, real)
-    if isinstance(value, Decimal):
+    # A value can only be a Decimal or a UUID if its module is loaded, so
+    # those modules are looked up, not imported: uuid alone would add about a
+    # tenth to `import cswidget`.
+    decimal = sys.modules.get("decimal")
+    if decimal is not None and isinstance(value, decimal.Decimal):
+        Decimal = decimal.Decimal
         if not Decimal.is_finite(value):
             return None, _number_errors(resource, field, math.nan)
         text = Decimal.__str__(value)
@@ -220,7 +224,8 @@ def _normalise_other(resource: str, field: str, value: Any) -> tuple[JsonScalar,
             info = {MESSAGE: "not a date and time between years 1 and 9999 in UTC"}
             return None, [FieldError(resource, field, INVALID_DATE, info)]
         return text, _text_errors(resource, field, text)
-    if isinstance(value, uuid.UUID):
+    uuid = sys.modules.get("uuid")
+    if uuid is not None and isinstance(value, uuid.UUID):
         text = f"{uuid.UUID.__int__(value):032x}"
         text = f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
         return text, _text_errors(resource, field, text)
