@@ -11,26 +11,12 @@ from urllib.parse import urlencode
 import pytest
 from django.core.asgi import get_asgi_application
 from playwright.sync_api import Page, Route
+from standin import RECORDING_WIDGET_JS as STAND_IN
 
 from livesrv import serve
 
 RECIPES = Path(__file__).resolve().parents[2] / "docs" / "recipes"
 HOSTILE_NAME = '"><script>window.__pwned=1</script>&quot;\u2028'
-
-# A stand-in widget script: records what init() parsed, and which nonce the
-# inline init script carried, the way the real one reads the attributes once.
-STAND_IN = """
-window.CustomerSureSurveyWidget = {
-  init: function () {
-    var el = document.querySelector("[data-customersure-survey-widget]");
-    window.__seen = {
-      widget: JSON.parse(el.getAttribute("data-widget-params")),
-      survey: JSON.parse(el.getAttribute("data-survey-params")),
-    };
-  },
-  toggleWidget: function () {},
-};
-"""
 
 
 def initialised(page: Page, url: str) -> Any:

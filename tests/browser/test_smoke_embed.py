@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from playwright.sync_api import Page
+from standin import RECORDING_WIDGET_JS as STAND_IN
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
@@ -12,21 +13,6 @@ from starlette.routing import Route
 import hostile
 from cswidget import Widget
 from livesrv import serve
-
-# A stand-in widget script: records what init() saw, the way the real one
-# reads the attribute once.
-STAND_IN = """
-window.CustomerSureSurveyWidget = {
-  init: function () {
-    var el = document.querySelector("[data-customersure-survey-widget]");
-    window.__seen = {
-      widget: JSON.parse(el.getAttribute("data-widget-params")),
-      survey: JSON.parse(el.getAttribute("data-survey-params")),
-    };
-  },
-  toggleWidget: function () {},
-};
-"""
 
 
 def test_hostile_values_round_trip_in_chromium(page: Page) -> None:
