@@ -30,3 +30,13 @@ def test_error_example_is_the_error_shown() -> None:
     with pytest.raises(ValidationError) as caught:
         exec(source.replace("    error.to_dict()", "    raise"), {})
     assert caught.value.to_dict() == json.loads(blocks("json")[0])
+
+
+def test_hostile_corpus_size_is_as_stated() -> None:
+    import hostile
+
+    stated = (
+        f"({len(hostile.VALUES)} values and {len(hostile.KEYS)} keys, "
+        f"plus {len(hostile.INVALID_KEYS)} keys it must refuse:"
+    )
+    assert stated in " ".join(README.split())
