@@ -12,8 +12,8 @@ import pytest
 
 import hostile
 from cswidget import Widget
-from cswidget.batch import file_stem
 from cswidget.cli import main
+from cswidget.cli.batch import file_stem
 
 ORG, SURVEY, SRC = "acme", "AKknWccEFf7", "https://acme.example/survey_widget.js"
 WIDGET_FLAGS = ["--org", ORG, "--survey", SURVEY, "--script-src", SRC]
@@ -198,9 +198,9 @@ def test_file_stem(name: str, stem: str) -> None:
 def test_docstring_example() -> None:
     import doctest
 
-    import cswidget.batch
+    import cswidget.cli.batch
 
-    result = doctest.testmod(cswidget.batch)
+    result = doctest.testmod(cswidget.cli.batch)
     assert (result.failed, result.attempted) == (0, 1)
 
 

@@ -13,7 +13,7 @@ import pytest
 import hostile
 from cswidget import SurveyParams, Widget, init_script, toggle_script, trigger
 from cswidget.cli import main
-from cswidget.lint import CODES, lint_html
+from cswidget.cli.lint import CODES, lint_html
 
 CASES = Path(__file__).parent / "lint_cases"
 SCRIPT_SRC = "https://acme.example/survey_widget.js"

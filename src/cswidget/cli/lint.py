@@ -14,11 +14,14 @@ when its `<script>` is parsed. Each problem has a stable code, see `CODES`.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
@@ -26,17 +29,20 @@ import html5lib
 from html5lib import _tokenizer, html5parser
 from html5lib.constants import tokenTypes
 
-from .errors import FieldError, ValidationError
-from .params import SurveyParams
-from .vocabulary import (
+from ..errors import FieldError, ValidationError
+from ..params import SurveyParams
+from ..vocabulary import (
     CONTAINER_ATTRIBUTE,
     SURVEY_PARAMS_ATTRIBUTE,
     WIDGET_GLOBAL,
     WIDGET_PARAMS_ATTRIBUTE,
 )
-from .widget import Widget
+from ..widget import Widget
+from .errors import InvalidParams, UsageError, reason
+from .output import write_stdout
+from .settings import load_settings
 
-__all__ = ["CODES", "Problem", "lint_html"]
+__all__ = ["CODES", "Problem", "lint_html", "run_lint"]
 
 CODES: dict[str, str] = {
     "CSW001": "widget attribute pushed out of its tag (it is page text)",
@@ -676,3 +682,40 @@ def _parse(source: bytes | str) -> _Page:
     tokenizer = parser.tokenizer
     assert isinstance(tokenizer, _Tokenizer)
     return _Page(root, tokenizer.tags, tokenizer.stray_attributes)
+
+
+# -- the command ---------------------------------------------------------------
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """`cswidget lint`: 0 when every page is clean, 1 when problems were found."""
+    settings = load_settings(Path.cwd())
+    segment_keys, origin = args.segment_key, "--segment-key"
+    if segment_keys is None:
+        segment_keys = settings.values.get("segment_keys", [])
+        origin = settings.origin("segment_keys")
+    script_src = args.script_src or settings.values.get("script_src")
+    pages = [(name, _read_page(name)) for name in args.files]
+    try:
+        problems = [
+            problem
+            for name, source in pages
+            for problem in lint_html(
+                source, path=name, segment_keys=segment_keys, script_src=script_src
+            )
+        ]
+    except ValidationError as error:
+        raise InvalidParams(error, {"segment_keys": origin}) from None
+    if args.format == "json":
+        write_stdout(json.dumps([problem.to_dict() for problem in problems], indent=2) + "\n")
+    else:
+        write_stdout("".join(f"{problem}\n" for problem in problems))
+    return 1 if problems else 0
+
+
+def _read_page(name: str) -> bytes:
+    # Bytes: html5lib sniffs the encoding (BOM, <meta charset>) as browsers do.
+    try:
+        return sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read {name!r}: {reason(error)}") from None

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from .cli import UsageError, WidgetOptions, render_part
-from .errors import FieldError, ValidationError
-from .vocabulary import INVALID_FORMAT, INVALID_VALUE, MESSAGE, VALIDATION_ERROR_MESSAGE
+from ..errors import FieldError, ValidationError
+from ..vocabulary import INVALID_FORMAT, INVALID_VALUE, MESSAGE, VALIDATION_ERROR_MESSAGE
+from .errors import UsageError
+from .options import render_part, widget_options
 
 __all__ = ["file_stem", "run_batch"]
 
@@ -72,8 +73,9 @@ class _Rejected:
         }
 
 
-def run_batch(args: argparse.Namespace, options: WidgetOptions) -> int:
+def run_batch(args: argparse.Namespace) -> int:
     """Render every row; 0 when all were written, 1 when any was rejected."""
+    options = widget_options(args)
     input_format = args.input_format or _format_from_suffix(args.rows)
     name_column = args.name_column or options.settings.values.get(
         "name_column", DEFAULT_NAME_COLUMN
