@@ -60,17 +60,52 @@ def test_a_missing_setting_is_reported_as_missing_keys(settings: Any) -> None:
     assert [message.id for message in check_settings()] == ["cswidget.E001", "cswidget.E002"]
 
 
-def test_messages_are_the_core_validation_errors(settings: Any) -> None:
+def test_messages_are_the_core_human_sentences(settings: Any) -> None:
     settings.CSWIDGET = {"SCRIPT_SRC": "/w.js", "ON_ERROR": "never"}
     messages = [str(message.msg) for message in check_settings()]
     assert messages == [
-        "CSWIDGET['ORG']: org: required",
-        "CSWIDGET['ON_ERROR']: ON_ERROR: invalid_value (allowed_values: ['raise', 'omit'])",
+        "CSWIDGET['ORG']: org is required.",
+        "CSWIDGET['ON_ERROR']: ON_ERROR must be one of: raise, omit.",
     ]
     settings.CSWIDGET = {**GOOD, "SEGMENT_KEYS": ["reference"]}
     [message] = check_settings()
     assert message.msg == (
-        "CSWIDGET['SEGMENT_KEYS']: segment_keys[0]: forbidden_value (disallowed_values: "
-        "['name', 'email', 'telephone_number', 'company_name', 'postcode', "
-        "'reference', 'machine_id'])"
+        "CSWIDGET['SEGMENT_KEYS']: segment_keys[0] must not be any of: "
+        "name, email, telephone_number, company_name, postcode, reference, machine_id."
     )
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (
+            {**GOOD, "SCRIPT_SRC": "http://acme.example/w.js"},
+            "CSWIDGET['SCRIPT_SRC']: script_src must be an https:// URL, a root-relative path, "
+            "or http://localhost.",
+        ),
+        (
+            {**GOOD, "ORG": "acme.example.com"},
+            "CSWIDGET['ORG']: org must be your CustomerSure account name "
+            "(letters, digits and hyphens).",
+        ),
+        (
+            {**GOOD, "INTERNAL_IPS": ["10.0.0.0/8", "intranet"]},
+            "CSWIDGET['INTERNAL_IPS']: internal_ips: must be a list of IP addresses or networks: "
+            "INTERNAL_IPS: 'intranet' is not an IP address or network.",
+        ),
+        (
+            {**GOOD, "ENABLED": "yes"},
+            "CSWIDGET['ENABLED']: yes doesn't look like a module path",
+        ),
+        (
+            {**GOOD, "TRUSTED_PROXIES": -1},
+            "CSWIDGET['TRUSTED_PROXIES']: trusted_proxies: must be a whole number of proxies, "
+            "0 or more.",
+        ),
+    ],
+)
+def test_a_person_reads_a_sentence_never_a_regex(
+    settings: Any, values: dict[str, Any], expected: str
+) -> None:
+    settings.CSWIDGET = values
+    assert [str(message.msg) for message in check_settings()] == [expected]

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from cswidget import ValidationError
 
-REJECTED = "<!-- cswidget: survey params rejected -->"
+REJECTED = "<!-- cswidget: survey params rejected: customer.email -->"
 PAGE = (
     "{% load cswidget %}"
     '<p>{% cswidget_embed "AKknWccEFf7" customer=customer %}</p>'

@@ -10,7 +10,7 @@ import pytest
 from cswidget import ValidationError
 from cswidget.jinja import WidgetDefaults, WidgetExtension
 
-REJECTED = "<!-- cswidget: survey params rejected -->"
+REJECTED = "<!-- cswidget: survey params rejected: customer.email -->"
 PAGE = (
     "<p>{{ cswidget_embed('AKknWccEFf7', customer=customer) }}</p>"
     "<p>{{ cswidget_container('AKknWccEFf7', customer=customer) }}</p>"
@@ -74,14 +74,30 @@ def test_omit_renders_only_the_comment_and_logs_once_per_render(
 
 
 def test_omit_logs_each_distinct_error_of_a_render(caplog: pytest.LogCaptureFixture) -> None:
-    template = environment("omit").from_string(PAGE)
+    template = environment("omit").from_string(
+        "{{ cswidget_container('S', customer=customer) }}{{ cswidget_container('S', metadata=m) }}"
+    )
     with caplog.at_level(logging.ERROR, logger="cswidget"):
-        html = template.render(customer={"email": "not an email"}, href="javascript:alert(1)")
-    assert html == f"<p>{REJECTED}</p><p>{REJECTED}</p><p>{REJECTED}</p>"
+        html = template.render(customer={"email": "not an email"}, m={"x": float("nan")})
+    assert html == f"{REJECTED}<!-- cswidget: survey params rejected: metadata.x -->"
     assert [record.cswidget_error["errors"][0]["field"] for record in caplog.records] == [  # type: ignore[attr-defined]
         "customer.email",
-        "attrs.href",
+        "metadata.x",
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "field"),
+    [
+        ("{{ cswidget_embed('not a survey code') }}", "survey"),
+        ("{{ cswidget_trigger('Feedback', tag='a', href='javascript:alert(1)') }}", "attrs.href"),
+        ("{{ cswidget_trigger('Feedback', tag='marquee') }}", "tag"),
+    ],
+)
+def test_omit_never_hides_what_the_developer_wrote(source: str, field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        environment("omit").from_string(source).render()
+    assert caught.value.fields == (field,)
 
 
 def test_omit_leaves_valid_tags_alone(caplog: pytest.LogCaptureFixture) -> None:

@@ -17,9 +17,12 @@ from typing import Any
 
 from markupsafe import Markup
 
+from . import rules
 from .errors import FieldError, ValidationError
 from .params import SurveyParams
 from .policy import OnError, checked_on_error
+from .switch import Enabled, SwitchDecision, internal_networks, widget_enabled
+from .vocabulary import INVALID_VALUE, MESSAGE
 from .widget import SurveyParamsInput, Widget
 
 __all__ = ["WidgetDefaults"]
@@ -38,7 +41,11 @@ class WidgetDefaults:
     'AKknWccEFf7'
 
     `on_error` is the live-page error policy (see `cswidget.policy`).
-    Raises `ValidationError` listing every problem at once.
+    `enabled` (a bool or a function of the request), `internal_ips` (IPs or
+    networks that never get the widget) and `trusted_proxies` (how many of
+    your proxies append to X-Forwarded-For; 0 ignores it) are the off switch
+    (see `cswidget.switch`). Raises `ValidationError` listing every problem
+    at once.
     """
 
     org: str
@@ -46,6 +53,9 @@ class WidgetDefaults:
     segment_keys: tuple[str, ...]
     extra_params: Mapping[str, Any]
     on_error: OnError
+    enabled: Enabled
+    internal_ips: tuple[str, ...]
+    trusted_proxies: int
 
     def __init__(
         self,
@@ -55,6 +65,9 @@ class WidgetDefaults:
         segment_keys: Iterable[str] = (),
         extra_params: Mapping[str, Any] | None = None,
         on_error: OnError = "raise",
+        enabled: Enabled = True,
+        internal_ips: Iterable[str] = (),
+        trusted_proxies: int = 0,
     ) -> None:
         errors: list[FieldError] = []
         try:
@@ -71,6 +84,8 @@ class WidgetDefaults:
             checked_on_error(on_error)
         except ValidationError as error:
             errors += error.errors
+        switch_errors, networks = _checked_switch(enabled, internal_ips, trusted_proxies)
+        errors += switch_errors
         if errors:
             raise ValidationError(errors)
         object.__setattr__(self, "org", base.org)
@@ -78,9 +93,22 @@ class WidgetDefaults:
         object.__setattr__(self, "segment_keys", base.segment_keys)
         object.__setattr__(self, "extra_params", base.extra_params)
         object.__setattr__(self, "on_error", on_error)
+        object.__setattr__(self, "enabled", enabled)
+        object.__setattr__(self, "internal_ips", tuple(map(str, networks)))
+        object.__setattr__(self, "trusted_proxies", trusted_proxies)
+        object.__setattr__(self, "_networks", networks)
         object.__setattr__(self, "_base", base)
 
     __hash__ = None  # type: ignore[assignment]  # holds a mapping
+
+    def switch(self, request: object, *, client_address: str | None) -> SwitchDecision:
+        """Whether `request` (from `client_address`) gets the widget."""
+        return widget_enabled(
+            request,
+            enabled=self.enabled,
+            internal_ips=self._networks,
+            client_address=client_address,
+        )
 
     def widget(self, survey: str) -> Widget:
         """The `Widget` for one survey on this account."""
@@ -148,6 +176,26 @@ class WidgetDefaults:
         return self.widget(survey).embed(survey_params, defer=defer, nonce=nonce)
 
     _base: Widget = dataclasses.field(init=False, repr=False, compare=False)
+    _networks: tuple[Any, ...] = dataclasses.field(init=False, repr=False, compare=False)
+
+
+def _checked_switch(
+    enabled: object, internal_ips: Iterable[str], trusted_proxies: object
+) -> tuple[list[FieldError], tuple[Any, ...]]:
+    errors: list[FieldError] = []
+    if not isinstance(enabled, bool) and not callable(enabled):
+        message = {MESSAGE: "must be True, False or a function of the request"}
+        errors.append(FieldError(rules.WIDGET, "enabled", INVALID_VALUE, message))
+    networks: tuple[Any, ...] = ()
+    try:
+        networks = internal_networks(internal_ips)
+    except (ValueError, TypeError) as error:
+        message = {MESSAGE: f"must be a list of IP addresses or networks: {error}"}
+        errors.append(FieldError(rules.WIDGET, "internal_ips", INVALID_VALUE, message))
+    if type(trusted_proxies) is not int or trusted_proxies < 0:
+        message = {MESSAGE: "must be a whole number of proxies, 0 or more"}
+        errors.append(FieldError(rules.WIDGET, "trusted_proxies", INVALID_VALUE, message))
+    return errors, networks
 
 
 def _merged(base: Mapping[str, Any], extra: Mapping[str, Any] | None) -> Mapping[str, Any] | None:

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .messages import human_message
+from .safetext import shown
 from .vocabulary import VALIDATION_ERROR_MESSAGE
 
 __all__ = ["FieldError", "ValidationError"]
@@ -38,9 +40,19 @@ class FieldError:
             "extra_info": dict(self.extra_info),
         }
 
+    @property
+    def message(self) -> str:
+        """The error as one sentence for a person (see `cswidget.messages`).
+
+        >>> FieldError("widget", "org", "required").message
+        'org is required'
+        """
+        return human_message(field=self.field, error=self.error, extra_info=self.extra_info)
+
     def __str__(self) -> str:
-        detail = ", ".join(f"{key}: {value!r}" for key, value in self.extra_info.items())
-        return f"{self.field}: {self.error}" + (f" ({detail})" if detail else "")
+        # Keys and values come from data: escaped and capped (cswidget.safetext).
+        detail = ", ".join(f"{key}: {shown(repr(value))}" for key, value in self.extra_info.items())
+        return f"{shown(self.field)}: {self.error}" + (f" ({detail})" if detail else "")
 
 
 class ValidationError(ValueError):
@@ -76,6 +88,10 @@ class ValidationError(ValueError):
 
     def __str__(self) -> str:
         return "; ".join([self.message, *map(str, self.errors)])
+
+    def human_messages(self) -> list[str]:
+        """Every error as a sentence for a person, in the order found."""
+        return [error.message for error in self.errors]
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only `message` would be lost by the default pickling.

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-__all__ = ["Attribute", "attributes", "element", "escape_text", "is_attribute_name"]
+__all__ = ["Attribute", "attributes", "comment", "element", "escape_text", "is_attribute_name"]
 
 # (name, value): True renders the bare name, None and False omit it.
 Attribute = tuple[str, "str | bool | None"]
@@ -95,3 +95,14 @@ def element(tag: str, attrs: Iterable[Attribute | Markup], content: Markup = _NO
     if tag not in _checked_names and not _TAG_NAME.fullmatch(tag):
         raise ValueError(f"Unsupported tag name {tag!r}")
     return Markup(f"<{tag}{_attributes(attrs)}>{content}</{tag}>")
+
+
+def comment(text: str) -> Markup:
+    """`<!-- text -->`, where `text` can never end the comment early.
+
+    `<` and `>` become `\\x3c` and `\\x3e`: without them no `-->`, `--!>`
+    or `<!--` can appear, whatever the text. Callers pass text already made
+    safe to show (cswidget.safetext), since comments are visible in the source.
+    """
+    text = str.__str__(text).replace("<", "\\x3c").replace(">", "\\x3e")
+    return Markup(f"<!-- {text} -->")

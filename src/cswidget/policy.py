@@ -5,9 +5,14 @@ A bad value coming from a database must not turn a product page into a 500:
     render_or_omit(lambda: widget.embed(params), on_error="omit", scope=request)
 
 With `on_error="raise"` a `ValidationError` propagates. With `"omit"` the
-tag renders only `REJECTED_COMMENT`, which holds no user data, and the full
-error goes to the `cswidget` logger: once per distinct error per `scope`
-(the request, or the template render when there is no request).
+tag renders only a comment naming the rejected fields (`rejected_comment`,
+never their values), and the full error goes to the `cswidget` logger: once
+per distinct error per `scope` (the request, or the template render when
+there is no request).
+
+Only the page's data is omitted: errors in the survey params. The
+developer's own mistakes (a survey code, trigger or nonce written in the
+template, the account settings) always raise, whatever `on_error` says.
 """
 
 from __future__ import annotations
@@ -22,13 +27,27 @@ from markupsafe import Markup
 
 from . import rules
 from .errors import FieldError, ValidationError
+from .html import comment
+from .safetext import shown
 from .vocabulary import ALLOWED_VALUES, INVALID_VALUE
 
-__all__ = ["ON_ERROR_CHOICES", "REJECTED_COMMENT", "OnError", "checked_on_error", "render_or_omit"]
+__all__ = [
+    "ON_ERROR_CHOICES",
+    "REJECTED_COMMENT",
+    "OnError",
+    "checked_on_error",
+    "is_data_error",
+    "log_once",
+    "rejected_comment",
+    "render_or_omit",
+    "warn_once",
+]
 
 OnError: TypeAlias = Literal["raise", "omit"]
 ON_ERROR_CHOICES: Final = ("raise", "omit")
 REJECTED_COMMENT: Final = Markup("<!-- cswidget: survey params rejected -->")
+# Fields named in the comment at most; the log has them all.
+_COMMENT_FIELDS: Final = 10
 
 logger = logging.getLogger("cswidget")
 
@@ -56,14 +75,51 @@ def render_or_omit(build: Callable[[], Markup], *, on_error: OnError, scope: obj
     try:
         return build()
     except ValidationError as error:
-        if _first_time(scope, str(error)):
-            logger.error(
-                "cswidget: survey params rejected, widget omitted: %s",
-                error,
-                exc_info=error,
-                extra={"cswidget_error": error.to_dict()},
-            )
-        return REJECTED_COMMENT
+        if not is_data_error(error):
+            raise
+        log_once(scope, error, "cswidget: survey params rejected, widget omitted: %s")
+        return rejected_comment(error)
+
+
+def is_data_error(error: ValidationError) -> bool:
+    """Whether every problem is in the survey params (the page's data),
+    not in what the developer wrote (survey code, trigger, nonce, settings)."""
+    return all(field_error.resource == rules.SURVEY_PARAMS for field_error in error.errors)
+
+
+def rejected_comment(error: ValidationError) -> Markup:
+    """`<!-- cswidget: survey params rejected: customer.email -->`: the
+    fields, escaped and capped, never their values.
+
+    >>> rejected_comment(ValidationError([FieldError("survey_params", "customer.email", "x")]))
+    Markup('<!-- cswidget: survey params rejected: customer.email -->')
+    """
+    fields = list(dict.fromkeys(error.fields))
+    named = ", ".join(shown(field) for field in fields[:_COMMENT_FIELDS])
+    more = len(fields) - _COMMENT_FIELDS
+    if more > 0:
+        named += f" and {more} more"
+    return comment(f"cswidget: survey params rejected: {named}")
+
+
+def log_once(scope: object, error: ValidationError, message: str) -> None:
+    """Log `error` (escaped and capped by its own `str()`) on logger
+    `cswidget` at ERROR, once per distinct error per `scope`. `message` is
+    a %-format with one `%s` for the error."""
+    if _first_time(scope, str(error)):
+        logger.error(
+            message,
+            error,
+            exc_info=error,
+            extra={"cswidget_error": error.to_dict()},
+        )
+
+
+def warn_once(scope: object, text: str) -> None:
+    """Log `text` (already made safe to show) at WARNING on logger
+    `cswidget`, once per `scope`."""
+    if _first_time(scope, text):
+        logger.warning("%s", text)
 
 
 def _first_time(scope: object, error: str) -> bool:

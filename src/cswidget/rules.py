@@ -85,3 +85,13 @@ SCRIPT_SRC_PATTERN: Final = (
 # Tags a native trigger may be: a button, or a link whose href is the
 # fallback when scripts do not run.
 TRIGGER_TAGS: Final = ("button", "a")
+
+# What each pattern above means, in words, for people: the human sentences in
+# cswidget.messages say "must be <this>" instead of showing a regex.
+FORMAT_DESCRIPTIONS: Final = {
+    ORG_PATTERN: "your CustomerSure account name (letters, digits and hyphens)",
+    SURVEY_PATTERN: "a survey code of 1 to 64 letters, digits, _ or -",
+    SCRIPT_SRC_PATTERN: "an https:// URL, a root-relative path, or http://localhost",
+    NONCE_PATTERN: "a CSP nonce: base64 text (letters, digits, +, /, _ or -, then up to two =)",
+    EMAIL_PATTERN: "an email address such as name@example.com",
+}

@@ -1,8 +1,9 @@
 """System checks for the CSWIDGET setting, with stable ids.
 
 cswidget.E001 ORG, E002 SCRIPT_SRC, E003 SEGMENT_KEYS, E004 ON_ERROR,
-E005 USER_PARAMS, E006 CSWIDGET is not a dict; W001 an unknown key.
-The messages are the core's own validation errors.
+E005 USER_PARAMS, E006 CSWIDGET is not a dict, E007 ENABLED, E008
+INTERNAL_IPS, E009 TRUSTED_PROXIES; W001 an unknown key.
+The messages are the core's human sentences (cswidget.messages).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ _IDS = {
     "org": ("ORG", "cswidget.E001"),
     "script_src": ("SCRIPT_SRC", "cswidget.E002"),
     "segment_keys": ("SEGMENT_KEYS", "cswidget.E003"),
+    "enabled": ("ENABLED", "cswidget.E007"),
+    "internal_ips": ("INTERNAL_IPS", "cswidget.E008"),
+    "trusted_proxies": ("TRUSTED_PROXIES", "cswidget.E009"),
 }
 
 
@@ -44,13 +48,23 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         ]
     messages: list[CheckMessage] = []
     for field, (key, check_id) in _IDS.items():
-        if key not in values and key != "SEGMENT_KEYS":
+        if key not in values and key in ("ORG", "SCRIPT_SRC"):
             messages.append(_error(key, FieldError(rules.WIDGET, field, REQUIRED, {}), check_id))
+    enabled = values.get("ENABLED", True)
+    if isinstance(enabled, str):
+        try:
+            enabled = import_string(enabled)
+        except ImportError as error:
+            messages.append(Error(f"CSWIDGET['ENABLED']: {error}", id="cswidget.E007"))
+            enabled = True
     try:
         WidgetDefaults(
             org=values.get("ORG", "missing"),
             script_src=values.get("SCRIPT_SRC", "/missing"),
             segment_keys=values.get("SEGMENT_KEYS", ()),
+            enabled=enabled,
+            internal_ips=values.get("INTERNAL_IPS", getattr(settings, "INTERNAL_IPS", ())),
+            trusted_proxies=values.get("TRUSTED_PROXIES", 0),
         )
     except ValidationError as error:
         for field_error in error.errors:
@@ -75,7 +89,8 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
 
 
 def _error(key: str, field_error: FieldError, check_id: str) -> Error:
-    return Error(f"CSWIDGET[{key!r}]: {field_error}", id=check_id)
+    # The sentence for a person; the machine fields stay in field_error.
+    return Error(f"CSWIDGET[{key!r}]: {field_error.message}.", id=check_id)
 
 
 def _user_params_errors(path: object) -> list[CheckMessage]:

@@ -6,6 +6,9 @@
         "SEGMENT_KEYS": ["region"],
         "ON_ERROR": "omit",
         "USER_PARAMS": "myproject.surveys.user_params",
+        "ENABLED": True,  # or a function of the request, or its dotted path
+        "INTERNAL_IPS": ["10.0.0.0/8"],  # default: Django's INTERNAL_IPS
+        "TRUSTED_PROXIES": 0,  # proxies of yours appending to X-Forwarded-For
     }
 
 Read on every access, so `override_settings` works in tests.
@@ -26,7 +29,16 @@ from ..policy import OnError, checked_on_error
 
 __all__ = ["DEFAULT_USER_PARAMS", "KEYS", "Settings", "conf"]
 
-KEYS = ("ORG", "SCRIPT_SRC", "SEGMENT_KEYS", "ON_ERROR", "USER_PARAMS")
+KEYS = (
+    "ORG",
+    "SCRIPT_SRC",
+    "SEGMENT_KEYS",
+    "ON_ERROR",
+    "USER_PARAMS",
+    "ENABLED",
+    "INTERNAL_IPS",
+    "TRUSTED_PROXIES",
+)
 DEFAULT_USER_PARAMS = "cswidget.django.users.user_params"
 
 UserParams = Callable[[Any], Mapping[str, Any]]
@@ -84,6 +96,22 @@ class Settings:
         return function
 
     @property
+    def enabled(self) -> Any:
+        """ENABLED: True, False, a function of the request, or its dotted path."""
+        enabled = self.values.get("ENABLED", True)
+        if isinstance(enabled, str):
+            try:
+                enabled = import_string(enabled)
+            except ImportError as error:
+                raise ImproperlyConfigured(f"CSWIDGET['ENABLED']: {error}") from error
+        return enabled
+
+    @property
+    def internal_ips(self) -> Any:
+        """INTERNAL_IPS, else Django's own INTERNAL_IPS."""
+        return self.values.get("INTERNAL_IPS", getattr(settings, "INTERNAL_IPS", ()))
+
+    @property
     def widget_defaults(self) -> WidgetDefaults:
         """The account settings every tag renders with."""
         values = self.values
@@ -94,6 +122,9 @@ class Settings:
                 script_src=values.get("SCRIPT_SRC"),  # type: ignore[arg-type]
                 segment_keys=values.get("SEGMENT_KEYS", ()),
                 on_error=self.on_error,
+                enabled=self.enabled,
+                internal_ips=self.internal_ips,
+                trusted_proxies=values.get("TRUSTED_PROXIES", 0),
             )
         except ValidationError as error:
             raise ImproperlyConfigured(f"CSWIDGET: {error}") from error

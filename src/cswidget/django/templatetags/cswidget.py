@@ -4,7 +4,9 @@
 
 Each tag passes its arguments to the Python API (through
 `conf.widget_defaults`), so the output is byte-identical to `Widget.embed()`
-and friends. The CSP nonce defaults to `request.csp_nonce` (django-csp).
+and friends. The CSP nonce is found by itself (django-csp or Django 6's
+built-in CSP, see cswidget.django.runtime); ENABLED and INTERNAL_IPS can
+switch the widget off per request.
 """
 
 from __future__ import annotations
@@ -18,25 +20,32 @@ from markupsafe import Markup
 from ...policy import render_or_omit
 from ...scripts import init_script, toggle_script
 from ...trigger import trigger
+from ...userdata import fitted_user_params
 from ...widget import SurveyParamsInput
 from ..conf import conf
+from ..runtime import nonce as _resolved_nonce
+from ..runtime import widget_enabled
 
 register = template.Library()
 
 
-def _render(context: template.Context, build: Callable[[], Markup]) -> Markup:
+def _render(
+    context: template.Context, build: Callable[[], Markup], *, switchable: bool = True
+) -> Markup:
     request = getattr(context, "request", None)
+    if switchable:
+        decision = widget_enabled(request)
+        if not decision.enabled:
+            return decision.comment
     return render_or_omit(
         build, on_error=conf.on_error, scope=context if request is None else request
     )
 
 
-def _nonce(context: template.Context, nonce: str | None) -> str | None:
-    if nonce is not None:
-        return nonce
-    # django-csp's nonce is lazy: reading it is what puts it in the header.
-    request_nonce = getattr(getattr(context, "request", None), "csp_nonce", None)
-    return None if request_nonce is None else str(request_nonce)
+def _nonce(context: template.Context, nonce: object) -> str | None:
+    # A bad or unreadable nonce is the developer's mistake: NonceError is
+    # raised whatever ON_ERROR says.
+    return _resolved_nonce(context, nonce)
 
 
 @register.simple_tag(takes_context=True)
@@ -115,13 +124,19 @@ def cswidget_trigger(
     context: template.Context, label: str, *, tag: str = "button", **attrs: Any
 ) -> Markup:
     """`cswidget.trigger()`: `{% cswidget_trigger "Feedback" class_="btn" %}`."""
-    return _render(context, lambda: trigger(label, tag=tag, **attrs))
+    # A trigger is the page's own button: it stays when the widget is off.
+    return _render(context, lambda: trigger(label, tag=tag, **attrs), switchable=False)
 
 
 @register.simple_tag(takes_context=True)
 def cswidget_user_params(context: template.Context) -> Mapping[str, Any]:
     """The logged-in user's survey params (CSWIDGET's USER_PARAMS):
-    `{% cswidget_user_params as user_params %}`."""
+    `{% cswidget_user_params as user_params %}`. A field the API would
+    refuse is shortened or dropped on its own (cswidget.userdata)."""
     request = getattr(context, "request", None)
     user = context.get("user") if request is None else getattr(request, "user", None)
-    return conf.user_params(user)
+    return fitted_user_params(
+        conf.user_params(user),
+        defaults=conf.widget_defaults,
+        scope=context if request is None else request,
+    )
