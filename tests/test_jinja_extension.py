@@ -6,8 +6,8 @@ import jinja2
 import pytest
 
 from cswidget import ValidationError
-from cswidget.nonce import NonceError
 from cswidget.jinja import WidgetDefaults, WidgetExtension
+from cswidget.nonce import NonceError
 
 WIDGET_PARAMS = (
     'data-widget-params="{&#34;org&#34;:&#34;acme&#34;,&#34;survey&#34;:&#34;AKknWccEFf7&#34;}"'

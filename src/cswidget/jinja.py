@@ -149,7 +149,8 @@ def configure(
     if WidgetExtension.identifier not in env.extensions:
         env.add_extension(WidgetExtension)
     settings = JinjaSettings(defaults=defaults, nonce_variable=nonce_variable, on_error=on_error)
-    env.extend(
+    # Set, not env.extend(): extend() leaves attributes that already exist.
+    vars(env).update(
         cswidget=defaults, cswidget_nonce_variable=nonce_variable, cswidget_settings=settings
     )
     return env

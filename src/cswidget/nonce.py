@@ -72,8 +72,11 @@ def resolve_nonce(value: object, *, provider: str, empty_is_none: bool = False) 
             ) from error
         if value is None:
             return None
-    # str.__str__ for str subclasses: a subclass must not decide its characters.
-    text = str.__str__(value) if isinstance(value, str) else str(value)
+    # Lazy objects pass isinstance(value, str) (they proxy __class__), so
+    # str() reads them; whatever comes back is checked as plain characters.
+    text = str(value)
+    if type(text) is not str:
+        text = str.__str__(text)
     if text == "" and empty_is_none:
         return None
     if _NONCE.search(text) is None:

@@ -34,7 +34,7 @@ def test_django_page(page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setitem(views.WIDGET_SCRIPT, "text", STAND_IN)
     with serve(get_asgi_application()) as base_url:
-        seen = initialised(page, f"{base_url}/?" + urlencode({"csp": "1", "name": HOSTILE_NAME}))
+        seen = initialised(page, f"{base_url}/?" + urlencode({"name": HOSTILE_NAME}))
     assert seen == {
         "widget": {"org": "acme", "survey": "AKknWccEFf7"},
         "survey": {

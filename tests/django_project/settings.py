@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp.constants import NONCE, SELF
+
 SECRET_KEY = "cswidget-tests-only"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
@@ -15,7 +17,10 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "cswidget.django",
 ]
-MIDDLEWARE = ["django_project.middleware.FakeCspNonceMiddleware"]
+# The real django-csp 4: request.csp_nonce is its lazy CheckableLazyObject,
+# and the header names the nonce only if a template read it.
+MIDDLEWARE = ["csp.middleware.CSPMiddleware"]
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": [SELF], "script-src": [SELF, NONCE]}}
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
