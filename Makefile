@@ -26,10 +26,17 @@ demo: $(VENV)/.demo-installed
 	@echo "cswidget demo: http://$(HOST):$(PORT)"
 	$(PY) -m uvicorn demo_site.app:app --host $(HOST) --port $(PORT)
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
 # tests/ensure_chromium.py finds (or installs) a Chromium for Playwright.
-test: $(VENV)/.test-installed
+# The main suite runs on the default Python; then noxfile.py's framework
+# matrix: Django 6 on Python >= 3.12, and the oldest declared versions.
+test: $(VENV)/.test-installed node_modules/.installed
 	chromium="$$($(PY) tests/ensure_chromium.py)" && \
-	CSWIDGET_CHROMIUM="$$chromium" $(PY) -m pytest $(PYTEST_ARGS)
+	CSWIDGET_CHROMIUM="$$chromium" $(PY) -m pytest $(PYTEST_ARGS) && \
+	CSWIDGET_CHROMIUM="$$chromium" $(PY) -m nox --sessions django6 oldest
 
 bench: $(VENV)/.test-installed
 	$(PY) benchmarks/run.py
@@ -44,4 +51,4 @@ typecheck: $(VENV)/.test-installed
 check: lint typecheck test
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .nox node_modules

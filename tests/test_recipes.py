@@ -1,7 +1,9 @@
 """The integration recipes in the docs are exactly what these tests run.
 
 Each file under docs/recipes/ runs here through its real framework, and its
-text must appear verbatim as a fenced code block in README.md.
+text must appear verbatim as a fenced code block in README.md or
+docs/integrations.md. (The Django 6 settings run in
+tests/browser/test_django6_csp.py, on Django 6.)
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ from typing import Any
 import httpx
 import pytest
 from django.contrib.auth.models import User
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 
+from cswidget import ValidationError
 from cswidget.django.checks import check_settings
 from livesrv import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPES = ROOT / "docs" / "recipes"
-DOCS = [ROOT / "README.md"]
+DOCS = [ROOT / "README.md", ROOT / "docs" / "integrations.md"]
 FENCED_BLOCK = re.compile(r"^```[^\n]*\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 WIDGET_PARAMS = (
@@ -82,16 +86,37 @@ def test_plain_jinja() -> None:
     assert result.stdout in documented_blocks()
 
 
-def test_flask() -> None:
+def test_flask_with_talisman_s_nonce() -> None:
     app = load("flask_app").app
-    response = app.test_client().get("/thanks")
+    # Talisman redirects plain http to https.
+    response = app.test_client().get("/thanks", base_url="https://localhost")
     assert response.status_code == 200
-    assert response.get_data(as_text=True) == KATE_PAGE.replace("{nonce}", "")
-    assert app.jinja_env.cswidget.on_error == "omit"
+    match = re.fullmatch(
+        r"default-src 'self'; script-src 'self' https://acme\.example 'nonce-([A-Za-z0-9_-]+)'",
+        response.headers["Content-Security-Policy"],
+    )
+    assert match is not None
+    assert response.get_data(as_text=True) == KATE_PAGE.replace(
+        "{nonce}", f' nonce="{match.group(1)}"'
+    )
 
 
-def test_starlette_with_a_csp_nonce_per_response() -> None:
-    with serve(load("starlette_app").app) as base_url:
+def test_flask_raises_or_omits_by_app_debug_at_render_time() -> None:
+    app = load("flask_app").app
+    env = app.jinja_env
+    page = '{{ cswidget_container("AKknWccEFf7", customer={"email": "x"}) }}'
+    with app.test_request_context(base_url="https://localhost"):
+        assert env.from_string(page).render() == (
+            "<!-- cswidget: survey params rejected: customer.email -->"
+        )
+        app.debug = True
+        with pytest.raises(ValidationError):
+            env.from_string(page).render()
+
+
+@pytest.mark.parametrize("name", ["starlette_app", "fastapi_app"])
+def test_starlette_and_fastapi_with_a_nonce_per_response_in_request_state(name: str) -> None:
+    with serve(load(name).app) as base_url:
         first = httpx.get(base_url + "/thanks")
         second = httpx.get(base_url + "/thanks")
     match = re.fullmatch(
@@ -103,9 +128,30 @@ def test_starlette_with_a_csp_nonce_per_response() -> None:
     assert second.headers["content-security-policy"] != first.headers["content-security-policy"]
 
 
+def test_django_jinja2_backend(settings: Any) -> None:
+    sys.modules["recipe_django_jinja2"] = load("django_jinja2")
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.jinja2.Jinja2",
+            "DIRS": [RECIPES / "templates"],
+            "OPTIONS": {"environment": "recipe_django_jinja2.environment"},
+        }
+    ]
+    request = RequestFactory().get("/thanks")
+    request.csp_nonce = "bm9uY2U"  # type: ignore[attr-defined]  # what django-csp sets
+    html = render_to_string(
+        "thanks.html",
+        {"customer": {"name": "Kate", "email": "kate@example.com"}, "order_reference": "INV-2090"},
+        request=request,
+    )
+    assert html == KATE_PAGE.replace("{nonce}", ' nonce="bm9uY2U"')
+
+
 def test_error_policy() -> None:
     result = run("error_policy")
-    assert result.stdout == "<main><!-- cswidget: survey params rejected --></main>\n"
+    assert result.stdout == (
+        "<main><!-- cswidget: survey params rejected: customer.email --></main>\n"
+    )
     assert result.stderr.startswith(
         "ERROR cswidget: cswidget: survey params rejected, widget omitted: "
         "Validation error; customer.email: invalid_format"

@@ -9,6 +9,7 @@ Python >= 3.12.
 from __future__ import annotations
 
 import importlib.util
+import runpy
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -48,10 +49,13 @@ def stand_in_for_acme(page: Page) -> None:
     page.route("https://acme.example/survey_widget.js", widget_script)
 
 
-def test_django_csp(page: Page, watch: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    # tests/django_project runs the real csp.middleware.CSPMiddleware.
+def test_django_csp(page: Page, watch: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from django_project import views
 
+    # The real csp.middleware.CSPMiddleware, with the documented settings.
+    documented = runpy.run_path(str(RECIPES / "django_csp_settings.py"))
+    settings.MIDDLEWARE = documented["MIDDLEWARE"]
+    settings.CONTENT_SECURITY_POLICY = documented["CONTENT_SECURITY_POLICY"]
     monkeypatch.setitem(views.WIDGET_SCRIPT, "text", STAND_IN)
     with serve(get_asgi_application()) as base_url:
         seen = prove(page, watch, f"{base_url}/")
