@@ -56,12 +56,13 @@ INTEGRATION_TESTS = [
 OLDEST = [
     "django==4.2.*",
     "jinja2==3.1.2",
-    "markupsafe==2.1.0",
+    "markupsafe==2.1.1",
     "jsonschema==4.18.0",
     "starlette==0.37.2",
     "fastapi>=0.110.1,<0.111",
     "flask==3.0.0",
     "werkzeug==3.0.0",
+    "python-multipart==0.0.9",
 ]
 
 
@@ -112,7 +113,7 @@ def main(session: nox.Session) -> None:
 def django6(session: nox.Session) -> None:
     """Python >= 3.12, Django 6.x: integrations and Django 6's built-in CSP in Chromium."""
     session.install("-e", ".[django,demo]", "django>=6.0,<7", "jinja2", "fastapi", *TEST_PACKAGES)
-    session.run("python", "-c", "import django, sys; assert django.VERSION >= (6, 0), django.VERSION")
+    session.run("python", "-c", "import django; assert django.VERSION >= (6, 0), django.VERSION")
     _integration_tests(session, *INTEGRATION_TESTS, "tests/browser/test_django6_csp.py")
 
 

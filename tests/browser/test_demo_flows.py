@@ -136,8 +136,12 @@ def test_builder_shows_errors_per_field_and_no_snippet(demo_url: str, page: Page
     page.get_by_role("button", name="Build snippet").click()
     expect(page.get_by_role("heading", name="No snippet: 2 problems")).to_be_visible()
     expect(page.get_by_label("Account subdomain (org)")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#org-errors")).to_contain_text("org: invalid_format")
-    expect(page.locator("#row-0-key-errors")).to_contain_text("customer.email: invalid_format")
+    expect(page.locator("#org-errors")).to_contain_text(
+        "org must be your CustomerSure account name (letters, digits and hyphens) (invalid_format)"
+    )
+    expect(page.locator("#row-0-key-errors")).to_contain_text(
+        "customer.email must be an email address such as name@example.com (invalid_format)"
+    )
     assert page.locator("#snippet").count() == 0
 
 

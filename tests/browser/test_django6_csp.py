@@ -8,10 +8,9 @@ request attribute; reading it is what puts it in the header.
 
 from __future__ import annotations
 
-from typing import Any
-
 import runpy
 from pathlib import Path
+from typing import Any
 
 import pytest
 from csp_proof import prove

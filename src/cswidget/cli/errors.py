@@ -50,7 +50,8 @@ def print_validation_error(invalid: InvalidParams, *, json_format: bool) -> None
         return
     print(f"cswidget: error: {invalid.error.message}", file=sys.stderr)
     for field_error in invalid.error.errors:
-        print(f"  {field_error}{_origin(field_error, invalid.origins)}", file=sys.stderr)
+        # The sentence for a person; --error-format json keeps the machine fields.
+        print(f"  {field_error.message}{_origin(field_error, invalid.origins)}", file=sys.stderr)
 
 
 def _origin(field_error: FieldError, origins: dict[str, str]) -> str:
