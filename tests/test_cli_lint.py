@@ -160,9 +160,8 @@ def test_bad_segment_key_is_a_validation_error(capsys: pytest.CaptureFixture[str
     assert out == ""
     assert err.splitlines() == [
         "cswidget: error: Validation error",
-        "  segment_keys[0]: forbidden_value (disallowed_values: ['name', 'email', "
-        "'telephone_number', 'company_name', 'postcode', 'reference', 'machine_id']) "
-        "[--segment-key]",
+        "  segment_keys[0] must not be any of: name, email, telephone_number, company_name, "
+        "postcode, reference, machine_id [--segment-key]",
     ]
 
 
