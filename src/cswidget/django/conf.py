@@ -26,7 +26,7 @@ from ..policy import OnError, checked_on_error
 
 __all__ = ["DEFAULT_USER_PARAMS", "KEYS", "Settings", "conf"]
 
-KEYS = ("ORG", "SCRIPT_SRC", "SEGMENT_KEYS", "ON_ERROR", "USER_PARAMS")
+KEYS = ("ORG", "SCRIPT_SRC", "SEGMENT_KEYS", "ON_ERROR", "USER_PARAMS", "AUTO_EMBED")
 DEFAULT_USER_PARAMS = "cswidget.django.users.user_params"
 
 UserParams = Callable[[Any], Mapping[str, Any]]
