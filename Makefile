@@ -22,12 +22,17 @@ $(VENV)/.test-installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.demo-installed
 
-demo: $(VENV)/.demo-installed
+# Turbo and htmx for the lifecycle script's pages and tests, from
+# package-lock.json, served locally (never from a CDN).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
+demo: $(VENV)/.demo-installed node_modules/.package-lock.json
 	@echo "cswidget demo: http://$(HOST):$(PORT)"
 	$(PY) -m uvicorn demo_site.app:app --host $(HOST) --port $(PORT)
 
 # tests/ensure_chromium.py finds (or installs) a Chromium for Playwright.
-test: $(VENV)/.test-installed
+test: $(VENV)/.test-installed node_modules/.package-lock.json
 	chromium="$$($(PY) tests/ensure_chromium.py)" && \
 	CSWIDGET_CHROMIUM="$$chromium" $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -44,4 +49,4 @@ typecheck: $(VENV)/.test-installed
 check: lint typecheck test
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis node_modules

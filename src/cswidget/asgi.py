@@ -116,8 +116,11 @@ class AutoEmbedMiddleware:
                 else:
                     held = message
                 return
+            if held is None:
+                # Before the response starts (an extension's message): not ours.
+                await send(message)
+                return
             passing = True
-            assert held is not None
             if message["type"] != "http.response.body" or message.get("more_body", False):
                 # Streamed (or sent some other way): passed on as it comes.
                 await send(held)

@@ -52,7 +52,12 @@ RequestT = TypeVar("RequestT")
 logger = logging.getLogger("cswidget")
 
 _BODY_END: Final = b"</body>"
-_CONTAINER: Final = CONTAINER_ATTRIBUTE.encode("ascii")
+# A start tag carrying the container attribute: a page that only shows the
+# markup as text (`&lt;div data-customersure-survey-widget`) does not count.
+_CONTAINER: Final = re.compile(
+    rb"<[a-z][^<>]*?\s" + re.escape(CONTAINER_ATTRIBUTE.encode("ascii")) + rb"(?=[\s=/>])",
+    re.IGNORECASE,
+)
 _CHARSET = re.compile(r";\s*charset\s*=\s*\"?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 
 
@@ -80,10 +85,9 @@ def skip_reason(
 def insertion_point(body: bytes) -> int | None:
     """Where the widget goes: the offset of the last `</body>` (any case), or
     None when there is none or the page already has a widget container."""
-    lowered = body.lower()
-    if _CONTAINER in lowered:
+    if _CONTAINER.search(body):
         return None
-    point = lowered.rfind(_BODY_END)
+    point = body.lower().rfind(_BODY_END)
     return None if point < 0 else point
 
 
