@@ -164,7 +164,10 @@ def test_templates_take_sample_and_sample_key() -> None:
     env = jinja2.Environment(autoescape=True, extensions=[cswidget.jinja.widgets])
     env.cswidget = WidgetDefaults(org="acme", script_src="/widget.js")  # type: ignore[attr-defined]
     jinja_source = '{{ cswidget_embed("AKknWccEFf7", sample=0.5, sample_key=key) }}'
-    macro_source = '{% import "cswidget/macros.html" as cs %}{{ cs.embed(widget, sample=0.5, sample_key=key) }}'
+    macro_source = (
+        '{% import "cswidget/macros.html" as cs %}'
+        "{{ cs.embed(widget, sample=0.5, sample_key=key) }}"
+    )
     django_source = (
         '{% load cswidget %}{% cswidget_embed "AKknWccEFf7" sample=0.5 sample_key=key %}'
     )
