@@ -127,7 +127,7 @@ class AutoEmbed(Generic[RequestT]):
     >>> rules = AutoEmbed(widget=Widget(org="acme", survey="AKknWccEFf7",
     ...                                 script_src="/survey_widget.js"))
     >>> rules.snippet(object())[:40]
-    Markup('<script src="/survey_widget.js"></scrip')
+    Markup('<script src="/survey_widget.js"></script')
     """
 
     widget: Widget

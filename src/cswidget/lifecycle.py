@@ -102,7 +102,7 @@ def lifecycle_script(*, nonce: str | None = None) -> Markup:
     and leave out `init_script()`.
 
     >>> lifecycle_script(nonce="r4nd0m")[:30]
-    Markup('<script nonce="r4nd0m">(funct')
+    Markup('<script nonce="r4nd0m">(functi')
     """
     if nonce is None:
         return _WITHOUT_NONCE
