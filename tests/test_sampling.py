@@ -178,3 +178,10 @@ def test_templates_take_sample_and_sample_key() -> None:
         assert env.from_string(jinja_source).render(key=key) == expected
         assert env.from_string(macro_source).render(widget=WIDGET, key=key) == expected
         assert engines["django"].from_string(django_source).render({"key": key}) == expected
+
+
+def test_django_templates_pass_eligible_already_called() -> None:
+    source = '{% load cswidget %}{% cswidget_embed "AKknWccEFf7" eligible=rule %}'
+    template = engines["django"].from_string(source)
+    assert template.render({"rule": lambda: False}) == ""
+    assert template.render({"rule": lambda: True}) == str(WIDGET.embed())

@@ -151,7 +151,7 @@ class WidgetDefaults:
         consent: str | Consent | None = None,
         sample: float | None = None,
         sample_key: SampleKey | None = None,
-        eligible: Callable[[], bool] | None = None,
+        eligible: Callable[[], bool] | bool | None = None,
     ) -> Markup:
         """`Widget.embed()` for `survey`."""
         survey_params = self.survey_params(

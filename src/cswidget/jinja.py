@@ -183,7 +183,7 @@ def cswidget_embed(
     consent: str | None = None,
     sample: float | None = None,
     sample_key: SampleKey | None = None,
-    eligible: Callable[[], bool] | None = None,
+    eligible: Callable[[], bool] | bool | None = None,
 ) -> Markup:
     """`Widget.embed()` for `survey` on the environment's account."""
     defaults = _defaults(context)

@@ -91,13 +91,17 @@ def shows(
     survey: str,
     sample: float | None = None,
     sample_key: SampleKey | None = None,
-    eligible: Callable[[], bool] | None = None,
+    eligible: Callable[[], bool] | bool | None = None,
 ) -> bool:
     """Whether the widget shows: `eligible()` (if given) says yes and the
-    sample (if any) includes this key or page view."""
+    sample (if any) includes this key or page view.
+
+    `eligible` may also be a bool: Django templates call a callable before
+    passing it to a tag.
+    """
     rate = checked_sample(sample)
     if sample_key is not None:
         _checked_key(sample_key)
-    if eligible is not None and not eligible():
+    if eligible is not None and not (eligible() if callable(eligible) else eligible):
         return False
     return rate is None or is_sampled(survey=survey, sample=rate, sample_key=sample_key)

@@ -212,7 +212,7 @@ class Widget:
         consent: str | Consent | None = None,
         sample: float | None = None,
         sample_key: SampleKey | None = None,
-        eligible: Callable[[], bool] | None = None,
+        eligible: Callable[[], bool] | bool | None = None,
     ) -> Markup:
         """Script tag, container and init script, in the order that works:
         `data-survey-params` is in place before `init()` runs.
