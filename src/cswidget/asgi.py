@@ -20,14 +20,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from .autoembed import (
-    AutoEmbed,
-    encoded_snippet,
-    insert_snippet,
-    insertion_point,
-    response_charset,
-    skip_reason,
-)
+from .autoembed import AutoEmbed, embedded, skip_reason
 from .consent import Consent
 from .sampling import SampleKey
 from .widget import Widget
@@ -134,16 +127,12 @@ class AutoEmbedMiddleware:
 
     def _with_widget(self, scope: Scope, start: Message, body: bytes) -> tuple[Message, bytes]:
         headers = list(start.get("headers", []))
-        point = insertion_point(body)
-        charset = response_charset(_header(headers, b"content-type"))
-        if point is None or charset is None:
+        content_type = _header(headers, b"content-type")
+        changed = embedded(body, content_type, lambda: self.rules.snippet(scope))
+        if changed is None:
             return start, body
-        snippet = self.rules.snippet(scope)
-        if snippet is None:
-            return start, body
-        body = insert_snippet(body, point, encoded_snippet(snippet, charset))
-        length = str(len(body)).encode("ascii")
+        length = str(len(changed)).encode("ascii")
         fixed = [
             (key, length if key.lower() == b"content-length" else value) for key, value in headers
         ]
-        return {**start, "headers": fixed}, body
+        return {**start, "headers": fixed}, changed

@@ -40,6 +40,7 @@ from .widget import Widget
 
 __all__ = [
     "AutoEmbed",
+    "embedded",
     "encoded_snippet",
     "insert_snippet",
     "insertion_point",
@@ -111,6 +112,20 @@ def encoded_snippet(snippet: Markup, charset: str) -> bytes:
 def insert_snippet(body: bytes, point: int, snippet: bytes) -> bytes:
     """`body` with `snippet` (and a newline) inserted at `point`."""
     return body[:point] + snippet + b"\n" + body[point:]
+
+
+def embedded(body: bytes, content_type: str, snippet: Callable[[], Markup | None]) -> bytes | None:
+    """`body` with `snippet()` inserted, or None to leave the response as it
+    is: no place for it, a charset Python does not know, or no snippet.
+    `snippet` is called only when there is a place for it."""
+    point = insertion_point(body)
+    charset = response_charset(content_type)
+    if point is None or charset is None:
+        return None
+    markup = snippet()
+    if markup is None:
+        return None
+    return insert_snippet(body, point, encoded_snippet(markup, charset))
 
 
 def _always(request: Any) -> bool:

@@ -33,14 +33,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.module_loading import import_string
 
-from ..autoembed import (
-    AutoEmbed,
-    encoded_snippet,
-    insert_snippet,
-    insertion_point,
-    response_charset,
-    skip_reason,
-)
+from ..autoembed import AutoEmbed, embedded, skip_reason
 from ..errors import ValidationError
 from .conf import conf
 
@@ -132,42 +125,39 @@ class AutoEmbedMiddleware:
         if self.is_async:
             return self.__acall__(request)
         response: HttpResponseBase = self.get_response(request)
-        point = self._insertion_point(request, response)
-        if point is not None:
-            self._insert(response, point, self.rules.snippet(request))
+        if self._may_insert(request, response):
+            self._replace_body(response, self._embedded(request, response))
         return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         response: HttpResponseBase = await self.get_response(request)
-        point = self._insertion_point(request, response)
-        if point is not None:
+        if self._may_insert(request, response):
             # Params may read request.user and so the database: not on the event loop.
-            snippet = await sync_to_async(self.rules.snippet)(request)
-            self._insert(response, point, snippet)
+            body = await sync_to_async(self._embedded)(request, response)
+            self._replace_body(response, body)
         return response
 
-    def _insertion_point(self, request: HttpRequest, response: HttpResponseBase) -> int | None:
+    def _may_insert(self, request: HttpRequest, response: HttpResponseBase) -> bool:
         if response.streaming:
-            return None
+            return False
         reason = skip_reason(
             method=request.method or "GET",
             status=response.status_code,
             content_type=response.get("Content-Type", ""),
             content_encoding=response.get("Content-Encoding", ""),
         )
-        if reason is not None:
-            return None
-        return insertion_point(response.content)  # type: ignore[attr-defined]
+        return reason is None
 
-    def _insert(self, response: HttpResponseBase, point: int, snippet: Any) -> None:
-        charset = response_charset(response.get("Content-Type", ""))
-        if snippet is None or charset is None:
-            return
-        body = insert_snippet(
+    def _embedded(self, request: HttpRequest, response: HttpResponseBase) -> bytes | None:
+        return embedded(
             response.content,  # type: ignore[attr-defined]
-            point,
-            encoded_snippet(snippet, charset),
+            response.get("Content-Type", ""),
+            lambda: self.rules.snippet(request),
         )
+
+    def _replace_body(self, response: HttpResponseBase, body: bytes | None) -> None:
+        if body is None:
+            return
         response.content = body  # type: ignore[attr-defined]
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(body))
