@@ -6,7 +6,9 @@ every navigation and swap.
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
+from test_demo_pages import serious_violations
 
 from conftest import PageWatch
 
@@ -154,3 +156,26 @@ def test_a_container_inserted_by_other_means(demo_url: str, page: Page) -> None:
     )
     init_calls(page, 2)
     popover_opens(page)
+
+
+DEMO_PAGES = ["/consent?manager=klaro", "/turbo", "/turbo/form", "/htmx", "/auto-embed"]
+
+
+@pytest.mark.parametrize("path", DEMO_PAGES)
+def test_demo_pages_load_cleanly_and_pass_axe(
+    demo_url: str, page: Page, watch: PageWatch, path: str
+) -> None:
+    response = page.goto(demo_url + path)
+    assert response is not None
+    assert response.status == 200
+    assert watch.problems() == CLEAN
+    assert serious_violations(page) == []
+
+
+def test_the_auto_embed_page_gets_its_widget_from_the_middleware(
+    demo_url: str, page: Page, watch: PageWatch
+) -> None:
+    page.goto(demo_url + "/auto-embed")
+    init_calls(page, 1)
+    popover_opens(page)
+    assert watch.problems() == CLEAN
