@@ -4,15 +4,16 @@ that is passed through untouched."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from asgiref.sync import async_to_sync
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.test import AsyncClient, Client, override_settings
@@ -187,30 +188,31 @@ def _django_reply(response: Any) -> Reply:
 Fetch = Callable[..., Reply]
 
 
+async def async_fetch(url: str, method: str, headers: dict[str, str] | None) -> Reply:
+    response = await getattr(AsyncClient(), method.lower())(url, headers=headers)
+    if not response.streaming:
+        return _django_reply(response)
+    chunks = [chunk async for chunk in response.streaming_content]
+    return Reply(
+        response.status_code, {k.lower(): v for k, v in response.items()}, b"".join(chunks)
+    )
+
+
+def in_new_event_loop(coroutine: Coroutine[Any, Any, Reply]) -> Reply:
+    """Runs `coroutine` in a thread of its own: the browser tests' Playwright
+    keeps an event loop running in this one, where async_to_sync refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def django_fetch(*, asynchronous: bool, middleware: list[str] = MIDDLEWARE) -> Fetch:
     def fetch(url: str, *, method: str = "GET", headers: dict[str, str] | None = None) -> Reply:
         with override_settings(
             ROOT_URLCONF="test_autoembed", MIDDLEWARE=middleware, CSWIDGET=CSWIDGET
         ):
             if asynchronous:
-                client: Any = AsyncClient()
-                response = async_to_sync(getattr(client, method.lower()))(url, headers=headers)
-                if response.streaming:
-                    chunks: list[bytes] = []
-
-                    async def read() -> None:
-                        async for chunk in response.streaming_content:
-                            chunks.append(chunk)
-
-                    async_to_sync(read)()
-                    return Reply(
-                        response.status_code,
-                        {k.lower(): v for k, v in response.items()},
-                        b"".join(chunks),
-                    )
-            else:
-                response = getattr(Client(), method.lower())(url, headers=headers)
-            return _django_reply(response)
+                return in_new_event_loop(async_fetch(url, method, headers))
+            return _django_reply(getattr(Client(), method.lower())(url, headers=headers))
 
     return fetch
 
