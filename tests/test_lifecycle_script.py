@@ -71,3 +71,18 @@ def test_docstring_examples(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
     assert result.attempted > 0
+
+
+@pytest.mark.parametrize("consent", [None, "cookiebot:statistics", "klaro:cs", "event:go"])
+def test_cswidget_lint_accepts_lifecycle_and_gated_pages(consent: str | None) -> None:
+    from cswidget import Widget
+    from cswidget.cli.lint import lint_html
+
+    widget = Widget(org="acme", survey="AKknWccEFf7", script_src="/static/survey_widget.js")
+    if consent is None:
+        head = widget.script_tag() + lifecycle_script()
+        body = widget.container({"name": "Kate"})
+    else:
+        head, body = "", widget.embed({"name": "Kate"}, consent=consent)
+    page = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
+    assert lint_html(page) == []

@@ -60,7 +60,7 @@ LIFECYCLE_BODY: Final = Markup(
     "fresh().forEach(function(c){"
     'c.setAttribute(mark,"");'
     "children.set(c,Array.prototype.slice.call(c.childNodes));"
-    "w.init();});}"
+    "CustomerSureSurveyWidget.init();});}"
     "function queue(){if(!queued){queued=true;Promise.resolve().then(scan);}}"
     "function added(records){"
     "for(var i=0;i<records.length;i++){"
