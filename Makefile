@@ -22,12 +22,14 @@ $(VENV)/.test-installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.demo-installed
 
-demo: $(VENV)/.demo-installed
+demo: $(VENV)/.demo-installed node_modules/.installed
 	@echo "cswidget demo: http://$(HOST):$(PORT)"
 	$(PY) -m uvicorn demo_site.app:app --host $(HOST) --port $(PORT)
 
+# Node packages from package-lock.json: Turbo and htmx that the demo and the
+# lifecycle tests serve locally (never from a CDN), pyright for the recipes.
 node_modules/.installed: package.json package-lock.json
-	npm ci --silent --no-audit --no-fund
+	npm ci --ignore-scripts --silent --no-audit --no-fund
 	touch $@
 
 # tests/ensure_chromium.py finds (or installs) a Chromium for Playwright.

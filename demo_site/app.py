@@ -19,7 +19,7 @@ from starlette.templating import Jinja2Templates
 import cswidget.jinja
 from cswidget.vocabulary import CUSTOMER_FIELDS
 
-from . import builder, gallery, pages, rest, sandbox
+from . import builder, gallery, lifecycle, pages, rest, sandbox
 from .responses import ResponseStore
 from .surveys import load_account
 
@@ -175,6 +175,7 @@ def create_app(*, responses: ResponseStore | None = None) -> Starlette:
             Route("/favicon.ico", favicon),
             *rest.routes,
             *sandbox.routes,
+            *lifecycle.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
     )

@@ -102,6 +102,30 @@ SCENARIOS = (
         long_snippet=True,
     ),
     Scenario(
+        "consent",
+        "Consent banner",
+        "The widget waits for consent: Cookiebot, Klaro, OneTrust or the site's own event; "
+        "no request to the widget script and no init() before the visitor says yes.",
+    ),
+    Scenario(
+        "turbo",
+        "Turbo Drive",
+        "Pages swapped by Turbo, a form that re-renders with 422, and a container kept "
+        "across pages: the lifecycle script initialises each new container once.",
+    ),
+    Scenario(
+        "htmx",
+        "htmx",
+        "Boosted links and fragment swaps with htmx 2: each container swapped in is "
+        "initialised once.",
+    ),
+    Scenario(
+        "auto-embed",
+        "Auto-insert middleware",
+        "This page's template has no embed: the ASGI middleware inserts it before the "
+        "last </body>, with the request's CSP nonce.",
+    ),
+    Scenario(
         "builder",
         "Snippet builder",
         "A form for CMS users that returns a ready-to-paste snippet, or the errors "

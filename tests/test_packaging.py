@@ -34,6 +34,7 @@ def test_public_names() -> None:
         "ValidationError",
         "Widget",
         "init_script",
+        "lifecycle_script",
         "schema",
         "toggle_script",
         "trigger",

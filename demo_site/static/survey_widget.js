@@ -9,6 +9,13 @@
  * The pre-built trigger button is added unless data-widget-params has
  * "trigger": "none" (for pages with their own trigger).
  *
+ * Pages whose body is swapped without a full load (Turbo, htmx) call init()
+ * again for each new container. What the real widget does on a second init()
+ * is not documented by CustomerSure; this stand-in initialises the first
+ * container it has not seen yet (dropping the popover of a container that
+ * left the page), and does nothing when it has seen them all. It counts
+ * init() calls in window.__standInInitCalls, for the browser tests.
+ *
  * Strict-CSP safe: no eval, no inline handlers, no style attributes; styles
  * come from survey_widget.css next to this file.
  */
@@ -33,8 +40,10 @@
   );
   const sandboxUrl = new URL("/sandbox/", scriptUrl);
 
-  // Set once, by the first successful init().
+  // The widget of the container initialised last, and every container seen.
   let widget = null;
+  const seen = new WeakSet();
+  window.__standInInitCalls = 0;
 
   function report(message) {
     console.error(`CustomerSureSurveyWidget: ${message}`);
@@ -86,6 +95,9 @@
   }
 
   function build(container, widgetParams, surveyParams) {
+    // Listeners of this build, removed with it when a new container takes over.
+    const listeners = new AbortController();
+    const signal = listeners.signal;
     const root = element("div", "csw-root");
     root.hidden = true;
     const dialog = element("div", "csw-dialog", {
@@ -116,23 +128,23 @@
         "aria-controls": DIALOG_ID,
       });
       trigger.textContent = "Feedback";
-      trigger.addEventListener("click", toggleWidget);
+      trigger.addEventListener("click", toggleWidget, { signal });
       container.append(trigger);
     }
 
-    close.addEventListener("click", hide);
+    close.addEventListener("click", hide, { signal });
     root.addEventListener("click", (event) => {
       // A click on the backdrop, outside the card, closes it.
       if (event.target === root) {
         hide();
       }
-    });
+    }, { signal });
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && !root.hidden) {
         event.preventDefault();
         hide();
       }
-    });
+    }, { signal });
     // Escape inside the survey's iframe never reaches this document; the
     // sandbox page posts a message instead.
     window.addEventListener("message", (event) => {
@@ -144,9 +156,11 @@
       ) {
         hide();
       }
-    });
+    }, { signal });
 
     return {
+      container,
+      listeners,
       root,
       dialog,
       close,
@@ -160,6 +174,11 @@
 
   function show() {
     widget.returnFocus = document.activeElement;
+    if (!widget.root.isConnected) {
+      // The body was replaced around a container kept across pages
+      // (data-turbo-permanent): the popover goes into the new body.
+      document.body.append(widget.root);
+    }
     if (!widget.frame.hasAttribute("src")) {
       // Loaded on first open: pages that never open the survey never load it.
       widget.frame.src = widget.url;
@@ -197,10 +216,12 @@
   }
 
   function init() {
-    if (widget) {
-      return; // Already initialised: a second call adds nothing.
+    window.__standInInitCalls += 1;
+    const containers = document.querySelectorAll(SELECTOR);
+    const container = Array.prototype.find.call(containers, (each) => !seen.has(each));
+    if (containers.length && !container) {
+      return; // Every container is initialised: a second call adds nothing.
     }
-    const container = document.querySelector(SELECTOR);
     if (!container) {
       report(
         "init() found no [data-customersure-survey-widget] element. " +
@@ -229,6 +250,15 @@
       surveyParams = readObject(container, SURVEY_PARAMS);
       if (!surveyParams) {
         return;
+      }
+    }
+    seen.add(container);
+    if (widget) {
+      // A new container takes over (Turbo, htmx): the old popover goes.
+      widget.listeners.abort();
+      widget.root.remove();
+      for (const child of widget.inerted) {
+        child.inert = false;
       }
     }
     widget = build(container, widgetParams, surveyParams);

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .errors import FieldError as FieldError
 from .errors import ValidationError as ValidationError
+from .lifecycle import lifecycle_script as lifecycle_script
 from .params import SurveyParams as SurveyParams
 from .schemas import schema as schema
 from .scripts import init_script as init_script
@@ -24,6 +25,7 @@ __all__ = [
     "ValidationError",
     "Widget",
     "init_script",
+    "lifecycle_script",
     "schema",
     "toggle_script",
     "trigger",

@@ -11,16 +11,18 @@ pass their arguments on, so their output is byte-identical to
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
 from . import rules
+from .consent import Consent
 from .errors import FieldError, ValidationError
 from .params import SurveyParams
 from .policy import OnError, checked_on_error
+from .sampling import SampleKey
 from .switch import Enabled, SwitchDecision, internal_networks, widget_enabled
 from .vocabulary import INVALID_VALUE, MESSAGE
 from .widget import SurveyParamsInput, Widget
@@ -139,9 +141,15 @@ class WidgetDefaults:
             metadata=_merged(flat.metadata, metadata),
         )
 
-    def script_tag(self, *, defer: bool = False, nonce: str | None = None) -> Markup:
+    def script_tag(
+        self,
+        *,
+        defer: bool = False,
+        nonce: str | None = None,
+        consent: str | Consent | None = None,
+    ) -> Markup:
         """`Widget.script_tag()`: it depends on `script_src` alone."""
-        return self._base.script_tag(defer=defer, nonce=nonce)
+        return self._base.script_tag(defer=defer, nonce=nonce, consent=consent)
 
     def container(
         self,
@@ -168,12 +176,24 @@ class WidgetDefaults:
         params: SurveyParamsInput = None,
         defer: bool = False,
         nonce: str | None = None,
+        consent: str | Consent | None = None,
+        sample: float | None = None,
+        sample_key: SampleKey | None = None,
+        eligible: Callable[[], bool] | bool | None = None,
     ) -> Markup:
         """`Widget.embed()` for `survey`."""
         survey_params = self.survey_params(
             customer=customer, segments=segments, metadata=metadata, params=params
         )
-        return self.widget(survey).embed(survey_params, defer=defer, nonce=nonce)
+        return self.widget(survey).embed(
+            survey_params,
+            defer=defer,
+            nonce=nonce,
+            consent=consent,
+            sample=sample,
+            sample_key=sample_key,
+            eligible=eligible,
+        )
 
     _base: Widget = dataclasses.field(init=False, repr=False, compare=False)
     _networks: tuple[Any, ...] = dataclasses.field(init=False, repr=False, compare=False)

@@ -27,7 +27,9 @@ from .defaults import WidgetDefaults
 from .jinja_runtime import JinjaSettings, settings_of, switch
 from .jinja_runtime import nonce as _resolved_nonce
 from .jinja_runtime import on_error as _render_on_error
+from .lifecycle import lifecycle_script
 from .policy import OnError, checked_on_error, render_or_omit
+from .sampling import SampleKey
 from .scripts import init_script, toggle_script
 from .trigger import trigger
 from .widget import SurveyParamsInput
@@ -57,7 +59,10 @@ TEMPLATES_DIR = _templates_dir()
 
 # What the macros call; one namespaced global rather than three loose names.
 _MACRO_GLOBALS = SimpleNamespace(
-    init_script=init_script, toggle_script=toggle_script, trigger=trigger
+    init_script=init_script,
+    toggle_script=toggle_script,
+    trigger=trigger,
+    lifecycle_script=lifecycle_script,
 )
 
 
@@ -180,6 +185,7 @@ class WidgetExtension(jinja2.ext.Extension):
             cswidget_init=cswidget_init,
             cswidget_toggle_script=cswidget_toggle_script,
             cswidget_trigger=cswidget_trigger,
+            cswidget_lifecycle_script=cswidget_lifecycle_script,
         )
 
 
@@ -208,10 +214,15 @@ def _render(context: Context, build: Callable[[], Markup], *, switchable: bool =
 
 
 @jinja2.pass_context
-def cswidget_script(context: Context, *, defer: bool = False, nonce: str | None = None) -> Markup:
+def cswidget_script(
+    context: Context, *, defer: bool = False, nonce: str | None = None, consent: str | None = None
+) -> Markup:
     """`Widget.script_tag()` with the environment's `script_src`."""
     defaults = _defaults(context)
-    return _render(context, lambda: defaults.script_tag(defer=defer, nonce=_nonce(context, nonce)))
+    return _render(
+        context,
+        lambda: defaults.script_tag(defer=defer, nonce=_nonce(context, nonce), consent=consent),
+    )
 
 
 @jinja2.pass_context
@@ -245,6 +256,10 @@ def cswidget_embed(
     params: SurveyParamsInput = None,
     defer: bool = False,
     nonce: str | None = None,
+    consent: str | None = None,
+    sample: float | None = None,
+    sample_key: SampleKey | None = None,
+    eligible: Callable[[], bool] | bool | None = None,
 ) -> Markup:
     """`Widget.embed()` for `survey` on the environment's account."""
     defaults = _defaults(context)
@@ -258,20 +273,34 @@ def cswidget_embed(
             params=params,
             defer=defer,
             nonce=_nonce(context, nonce),
+            consent=consent,
+            sample=sample,
+            sample_key=sample_key,
+            eligible=eligible,
         ),
     )
 
 
 @jinja2.pass_context
-def cswidget_init(context: Context, *, defer: bool = False, nonce: str | None = None) -> Markup:
+def cswidget_init(
+    context: Context, *, defer: bool = False, nonce: str | None = None, consent: str | None = None
+) -> Markup:
     """`cswidget.init_script()`."""
-    return _render(context, lambda: init_script(nonce=_nonce(context, nonce), defer=defer))
+    return _render(
+        context, lambda: init_script(nonce=_nonce(context, nonce), defer=defer, consent=consent)
+    )
 
 
 @jinja2.pass_context
 def cswidget_toggle_script(context: Context, *, nonce: str | None = None) -> Markup:
     """`cswidget.toggle_script()`."""
     return _render(context, lambda: toggle_script(nonce=_nonce(context, nonce)))
+
+
+@jinja2.pass_context
+def cswidget_lifecycle_script(context: Context, *, nonce: str | None = None) -> Markup:
+    """`cswidget.lifecycle_script()`."""
+    return _render(context, lambda: lifecycle_script(nonce=_nonce(context, nonce)))
 
 
 @jinja2.pass_context

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from . import rules
 from .checks import pattern_errors
+from .consent import Consent, checked_consent, gate_script
 from .errors import ValidationError
 from .html import element
 
@@ -57,15 +58,22 @@ _WITHOUT_NONCE = {
 }
 
 
-def init_script(*, nonce: str | None = None, defer: bool = False) -> Markup:
+def init_script(
+    *, nonce: str | None = None, defer: bool = False, consent: str | Consent | None = None
+) -> Markup:
     """The `<script>` that calls `CustomerSureSurveyWidget.init()`.
 
     It must come after the container. With `defer=True` (pair it with a
-    deferred widget script) it waits for DOMContentLoaded.
+    deferred widget script) it waits for DOMContentLoaded. With `consent=`
+    it is the consent gate (see `cswidget.consent`): it calls `init()` once
+    the gated widget script has loaded; place it before that script tag.
 
     >>> init_script()
     Markup('<script>CustomerSureSurveyWidget.init();</script>')
     """
+    gated = checked_consent(consent)
+    if gated is not None:
+        return gate_script(gated, nonce=checked_nonce(nonce))
     body = DEFERRED_INIT_BODY if defer else INIT_BODY
     return _WITHOUT_NONCE[body] if nonce is None else inline_script(body, nonce)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -19,9 +19,11 @@ from .checks import (
     pattern_errors,
     plain_key,
 )
+from .consent import Consent, checked_consent, gated_script_tag
 from .errors import FieldError, ValidationError
 from .html import attributes, element
 from .params import SurveyParams
+from .sampling import SampleKey, shows
 from .scripts import checked_nonce, init_script
 from .vocabulary import (
     BUILTIN_SEGMENT_KEYS,
@@ -181,8 +183,20 @@ class Widget:
         survey_json = encode_json(survey_params)
         return element("div", [self._container_attributes, (SURVEY_PARAMS_ATTRIBUTE, survey_json)])
 
-    def script_tag(self, *, defer: bool = False, nonce: str | None = None) -> Markup:
-        """The `<script src=...>` that loads the widget."""
+    def script_tag(
+        self,
+        *,
+        defer: bool = False,
+        nonce: str | None = None,
+        consent: str | Consent | None = None,
+    ) -> Markup:
+        """The `<script src=...>` that loads the widget; with `consent=`, the
+        inert tag the consent manager activates (see `cswidget.consent`)."""
+        gated = checked_consent(consent)
+        if gated is not None:
+            return gated_script_tag(
+                gated, script_src=self.script_src, nonce=checked_nonce(nonce), defer=defer
+            )
         if nonce is None:
             return self._script_tags[bool(defer)]
         return element(
@@ -190,16 +204,39 @@ class Widget:
         )
 
     def embed(
-        self, params: SurveyParamsInput = None, *, defer: bool = False, nonce: str | None = None
+        self,
+        params: SurveyParamsInput = None,
+        *,
+        defer: bool = False,
+        nonce: str | None = None,
+        consent: str | Consent | None = None,
+        sample: float | None = None,
+        sample_key: SampleKey | None = None,
+        eligible: Callable[[], bool] | bool | None = None,
     ) -> Markup:
         """Script tag, container and init script, in the order that works:
         `data-survey-params` is in place before `init()` runs.
 
         With `defer=True` the widget script is deferred and init waits for
-        DOMContentLoaded.
+        DOMContentLoaded. With `consent=` (see `cswidget.consent`) it is the
+        container, the consent gate and the inert script tag. With `sample=`
+        (0 to 1) and `sample_key`, or `eligible=`, it is empty for people
+        outside the sample or not eligible (see `cswidget.sampling`).
         """
         # Build the container first: a validation error leaves nothing behind.
         container = self.container(params)
+        gated = checked_consent(consent)
+        if not shows(survey=self.survey, sample=sample, sample_key=sample_key, eligible=eligible):
+            checked_nonce(nonce)
+            return Markup("")
+        if gated is not None:
+            return Markup("\n").join(
+                [
+                    container,
+                    init_script(nonce=nonce, consent=gated),
+                    self.script_tag(defer=defer, nonce=nonce, consent=gated),
+                ]
+            )
         return Markup("\n").join(
             [
                 self.script_tag(defer=defer, nonce=nonce),

@@ -21,6 +21,7 @@ FIELD_FLAGS = {
     "metadata": "--meta",
     "segment_keys": "--segment-key",
     "defer": "--defer",
+    "consent": "--consent",
 }
 
 

@@ -155,17 +155,19 @@ def lint_html(
     widget_scripts = [
         script
         for script in scripts
-        if "src" in script.attributes
-        and (
-            script.attributes["src"] == script_src
-            if script_src is not None
-            else WIDGET_SRC.search(script.attributes["src"]) is not None
-        )
+        if (src := _script_src(script)) is not None
+        and (src == script_src if script_src is not None else WIDGET_SRC.search(src) is not None)
     ]
     uses = [use for element in elements for use in _script_uses(element)]
     if containers or widget_scripts or uses:
         _check_order(report, containers, widget_scripts, uses)
     return report.sorted()
+
+
+def _script_src(script: _Element) -> str | None:
+    # A consent-gated widget script for Klaro names its URL in data-src
+    # (cswidget.consent); Klaro turns it into src on consent.
+    return script.attributes.get("src", script.attributes.get("data-src"))
 
 
 def _declared(segment_keys: Iterable[str]) -> tuple[str, ...]:

@@ -106,6 +106,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     group.add_argument("--nonce", help="CSP nonce for both <script> tags")
     group.add_argument(
+        "--consent",
+        metavar="MANAGER:NAME",
+        help="hold the widget back until consent: cookiebot:<category>, klaro:<service>, "
+        "onetrust:<group> or event:<name>",
+    )
+    group.add_argument(
         "--part",
         choices=PARTS,
         default="embed",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..consent import Consent, checked_consent
 from ..errors import ValidationError
 from ..params import SurveyParams
 from ..scripts import init_script
@@ -38,6 +39,7 @@ class WidgetOptions:
     nonce: str | None
     part: str
     settings: Settings
+    consent: Consent | None = None
 
 
 def widget_options(args: argparse.Namespace) -> WidgetOptions:
@@ -64,14 +66,18 @@ def widget_options(args: argparse.Namespace) -> WidgetOptions:
         if args.nonce is not None:
             # Checked up front so a bad nonce fails before any output.
             init_script(nonce=args.nonce)
+        consent = checked_consent(getattr(args, "consent", None))
     except ValidationError as error:
-        raise InvalidParams(error, {**origins, "nonce": "--nonce"}) from None
+        raise InvalidParams(
+            error, {**origins, "nonce": "--nonce", "consent": "--consent"}
+        ) from None
     return WidgetOptions(
         widget=widget,
         defer=bool(values.get("defer", False)),
         nonce=args.nonce,
         part=args.part,
         settings=settings,
+        consent=consent,
     )
 
 
@@ -79,9 +85,13 @@ def render_part(options: WidgetOptions, params: SurveyParams | dict[str, Any] | 
     """The chosen `--part` of the embed, as text."""
     widget = options.widget
     if options.part == "embed":
-        return str(widget.embed(params, defer=options.defer, nonce=options.nonce))
+        return str(
+            widget.embed(params, defer=options.defer, nonce=options.nonce, consent=options.consent)
+        )
     if options.part == "container":
         return str(widget.container(params))
     if options.part == "script":
-        return str(widget.script_tag(defer=options.defer, nonce=options.nonce))
-    return str(init_script(nonce=options.nonce, defer=options.defer))
+        return str(
+            widget.script_tag(defer=options.defer, nonce=options.nonce, consent=options.consent)
+        )
+    return str(init_script(nonce=options.nonce, defer=options.defer, consent=options.consent))

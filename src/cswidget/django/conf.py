@@ -38,6 +38,7 @@ KEYS = (
     "ENABLED",
     "INTERNAL_IPS",
     "TRUSTED_PROXIES",
+    "AUTO_EMBED",
 )
 DEFAULT_USER_PARAMS = "cswidget.django.users.user_params"
 

@@ -17,7 +17,9 @@ from typing import Any
 from django import template
 from markupsafe import Markup
 
+from ...lifecycle import lifecycle_script
 from ...policy import render_or_omit
+from ...sampling import SampleKey
 from ...scripts import init_script, toggle_script
 from ...trigger import trigger
 from ...userdata import fitted_user_params
@@ -50,11 +52,18 @@ def _nonce(context: template.Context, nonce: object) -> str | None:
 
 @register.simple_tag(takes_context=True)
 def cswidget_script(
-    context: template.Context, *, defer: bool = False, nonce: str | None = None
+    context: template.Context,
+    *,
+    defer: bool = False,
+    nonce: str | None = None,
+    consent: str | None = None,
 ) -> Markup:
     """`Widget.script_tag()` with CSWIDGET's SCRIPT_SRC."""
     defaults = conf.widget_defaults
-    return _render(context, lambda: defaults.script_tag(defer=defer, nonce=_nonce(context, nonce)))
+    return _render(
+        context,
+        lambda: defaults.script_tag(defer=defer, nonce=_nonce(context, nonce), consent=consent),
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -88,6 +97,10 @@ def cswidget_embed(
     params: SurveyParamsInput = None,
     defer: bool = False,
     nonce: str | None = None,
+    consent: str | None = None,
+    sample: float | None = None,
+    sample_key: SampleKey | None = None,
+    eligible: Callable[[], bool] | bool | None = None,
 ) -> Markup:
     """`Widget.embed()` for `survey` on CSWIDGET's account."""
     defaults = conf.widget_defaults
@@ -101,16 +114,32 @@ def cswidget_embed(
             params=params,
             defer=defer,
             nonce=_nonce(context, nonce),
+            consent=consent,
+            sample=sample,
+            sample_key=sample_key,
+            eligible=eligible,
         ),
     )
 
 
 @register.simple_tag(takes_context=True)
 def cswidget_init(
-    context: template.Context, *, defer: bool = False, nonce: str | None = None
+    context: template.Context,
+    *,
+    defer: bool = False,
+    nonce: str | None = None,
+    consent: str | None = None,
 ) -> Markup:
     """`cswidget.init_script()`."""
-    return _render(context, lambda: init_script(nonce=_nonce(context, nonce), defer=defer))
+    return _render(
+        context, lambda: init_script(nonce=_nonce(context, nonce), defer=defer, consent=consent)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def cswidget_lifecycle_script(context: template.Context, *, nonce: str | None = None) -> Markup:
+    """`cswidget.lifecycle_script()`."""
+    return _render(context, lambda: lifecycle_script(nonce=_nonce(context, nonce)))
 
 
 @register.simple_tag(takes_context=True)
