@@ -266,6 +266,5 @@ def test_cli_refuses_an_unknown_manager_naming_the_flag(
     assert (status, out) == (2, "")
     assert err == (
         "cswidget: error: Validation error\n"
-        "  consent: invalid_value (allowed_values: "
-        "['cookiebot', 'klaro', 'onetrust', 'event']) [--consent]\n"
+        "  consent must be one of: cookiebot, klaro, onetrust, event [--consent]\n"
     )
