@@ -1,0 +1,69 @@
+"""Code points an HTML document may not carry, and how JSON text avoids them.
+
+The HTML standard forbids, anywhere in a document's text and attribute
+values, the C1 controls with DEL (U+007F to U+009F) and the noncharacters
+(U+FDD0 to U+FDEF, and U+xFFFE and U+xFFFF in every plane); C0 controls
+other than whitespace too, but JSON already writes those as escapes. Lone
+surrogates cannot be encoded as UTF-8 at all.
+
+Inside JSON text each of them can be written as a `\\uXXXX` escape (a
+surrogate-pair escape beyond the BMP), which `JSON.parse` reads back as the
+very same character, so a page stays valid and the data stays exact:
+
+>>> escape_json_text('{"note":"a\\x7fb\\ufffe"}')
+'{"note":"a\\\\u007fb\\\\ufffe"}'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = ["HTML_FORBIDDEN_PATTERN", "escape_json_text", "html_forbidden"]
+
+# Every plane's last two code points, written as the characters themselves
+# (JSON Schema and ECMA-262 regexes with the unicode flag read them alike).
+_PLANE_ENDS: Final = "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17)
+)
+
+# What HTML forbids in a document that JSON does not escape by itself.
+HTML_FORBIDDEN_PATTERN: Final = "[\\u007f-\\u009f\\ufdd0-\\ufdef\\ufffe\\uffff" + _PLANE_ENDS + "]"
+
+_HTML_FORBIDDEN: Final = re.compile(HTML_FORBIDDEN_PATTERN)
+# In JSON text: the forbidden code points and lone surrogates. Searched in
+# one pass; the text is only rewritten when something is found.
+_JSON_ESCAPED: Final = re.compile(HTML_FORBIDDEN_PATTERN[:-1] + "\\ud800-\\udfff]")
+
+
+def html_forbidden(text: str) -> list[str]:
+    """The distinct code points HTML forbids in `text`, in order of first
+    appearance, as `U+XXXX` names.
+
+    >>> html_forbidden("a\\x85b\\U0001fffe\\x85")
+    ['U+0085', 'U+1FFFE']
+    """
+    found = dict.fromkeys(_HTML_FORBIDDEN.findall(text))
+    return [f"U+{ord(character):04X}" for character in found]
+
+
+def escape_json_text(text: str) -> str:
+    """JSON text with every code point HTML forbids, and every lone
+    surrogate, written as a JSON escape.
+
+    `text` must be JSON as `json.dumps` writes it: outside strings it is
+    ASCII, so every such character is inside a string, where an escape
+    means the same character.
+    """
+    # Most text is ASCII without DEL: two scans in C, no regex at all.
+    if (text.isascii() and "\x7f" not in text) or _JSON_ESCAPED.search(text) is None:
+        return text
+    return _JSON_ESCAPED.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 | code >> 10:04x}\\u{0xDC00 | code & 0x3FF:04x}"
