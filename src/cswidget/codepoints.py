@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["HTML_FORBIDDEN_PATTERN", "escape_json_text", "html_forbidden"]
+__all__ = ["HTML_FORBIDDEN_PATTERN", "escape_json_text", "html_forbidden", "text_problem"]
 
 # Every plane's last two code points, written as the characters themselves
 # (JSON Schema and ECMA-262 regexes with the unicode flag read them alike).
@@ -34,6 +34,35 @@ _HTML_FORBIDDEN: Final = re.compile(HTML_FORBIDDEN_PATTERN)
 # In JSON text: the forbidden code points and lone surrogates. Searched in
 # one pass; the text is only rewritten when something is found.
 _JSON_ESCAPED: Final = re.compile(HTML_FORBIDDEN_PATTERN[:-1] + "\\ud800-\\udfff]")
+
+
+# In HTML text and attribute values, where no escape can help: also the C0
+# controls other than whitespace (JSON escapes those) and lone surrogates.
+_TEXT_FORBIDDEN: Final = re.compile(
+    "[\\u0001-\\u0008\\u000b\\u000e-\\u001f\\ud800-\\udfff" + HTML_FORBIDDEN_PATTERN[1:]
+)
+
+
+def text_problem(text: str) -> str | None:
+    """Why `text` cannot be written as HTML text or an attribute value, or
+    None when it can. (Character references do not help: the parser reads
+    a reference to any of these as an error too.)
+
+    >>> text_problem("Feedback\\x85")
+    'must not contain U+0085: HTML forbids it in a document'
+    """
+    if "\x00" in text:
+        # Parsers replace NUL with U+FFFD: the page would not show what was asked for.
+        return "must not contain NUL"
+    if text.isascii() and "\x7f" not in text and text.isprintable():
+        return None
+    found = _TEXT_FORBIDDEN.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return "text must not contain lone surrogates (it cannot be encoded as UTF-8)"
+    return f"must not contain U+{code:04X}: HTML forbids it in a document"
 
 
 def html_forbidden(text: str) -> list[str]:

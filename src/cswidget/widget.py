@@ -20,7 +20,7 @@ from .checks import (
     pattern_errors,
     plain_key,
 )
-from .codepoints import escape_json_text
+from .codepoints import escape_json_text, text_problem
 from .errors import FieldError, ValidationError
 from .html import attributes, element
 from .params import SurveyParams
@@ -264,7 +264,12 @@ def _rebuild(
 def _required_errors(field: str, value: object, pattern: str) -> list[FieldError]:
     if value is None or value == "":
         return [FieldError(rules.WIDGET, field, REQUIRED, {})]
-    return pattern_errors(rules.WIDGET, field, value, pattern)
+    errors = pattern_errors(rules.WIDGET, field, value, pattern)
+    # The URL pattern allows non-ASCII (IRIs), which may hold code points no
+    # HTML page can carry.
+    if not errors and (problem := text_problem(str.__str__(value))) is not None:
+        errors.append(FieldError(rules.WIDGET, field, INVALID_VALUE, {MESSAGE: problem}))
+    return errors
 
 
 def _checked_segment_keys(segment_keys: Iterable[str]) -> tuple[tuple[str, ...], list[FieldError]]:
