@@ -54,6 +54,10 @@ def text_problem(text: str) -> str | None:
     if "\x00" in text:
         # Parsers replace NUL with U+FFFD: the page would not show what was asked for.
         return "must not contain NUL"
+    if "\r" in text:
+        # Parsers turn a raw CR into LF, and a reference to it (&#13;) is a
+        # parse error: HTML text cannot hold one exactly.
+        return "must not contain CR (carriage return): HTML reads it as a line feed"
     if text.isascii() and "\x7f" not in text and text.isprintable():
         return None
     found = _TEXT_FORBIDDEN.search(text)
