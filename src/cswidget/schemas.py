@@ -117,7 +117,8 @@ def validate(name: str, instance: object) -> None:
 
     The slow, reference path (for tests, tooling and the CLI); rendering uses
     the equivalent fast checks. Raises `ValidationError` with every problem.
-    Needs jsonschema (`pip install 'cswidget[schema]'`); without it, raises
+    Needs jsonschema (the `schema` extra: `pip install './cswidget[schema]'`
+    from a clone); without it, raises
     `ModuleNotFoundError` saying how to install it.
     """
     try:
@@ -127,8 +128,8 @@ def validate(name: str, instance: object) -> None:
             raise
         raise ModuleNotFoundError(
             "cswidget.schemas.validate needs jsonschema, which is not installed: "
-            "install cswidget with its schema extra, e.g. pip install 'cswidget[schema]' "
-            "(from a clone: pip install '.[schema]')",
+            "install cswidget with its schema extra (from a clone: "
+            "pip install './cswidget[schema]'), or install jsonschema itself",
             name="jsonschema",
         ) from None
 

@@ -246,5 +246,8 @@ def _lint(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as error:
         if error.name != "html5lib":
             raise
-        raise UsageError("lint needs html5lib: pip install 'cswidget[lint]'") from None
+        raise UsageError(
+            "lint needs html5lib: install cswidget with its lint extra "
+            "(from a clone: pip install './cswidget[lint]'), or install html5lib itself"
+        ) from None
     return run_lint(args)
