@@ -98,7 +98,9 @@ def key_errors(resource: str, field: str, key: object) -> list[FieldError]:
     if not key:
         errors.append(FieldError(resource, field, WRONG_LENGTH, {MINIMUM: 1}))
     elif len(key) > MAX_KEY_LENGTH:
-        errors.append(FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: MAX_KEY_LENGTH}))
+        # Too long says it all: a megabyte key is not searched character by
+        # character, so refusing it costs no more than refusing a short one.
+        return [FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: MAX_KEY_LENGTH})]
     if _FORBIDDEN_IN_KEYS.search(key):
         errors.append(
             FieldError(
@@ -193,9 +195,10 @@ def normalise_mapping(
 
 
 def _text_errors(resource: str, field: str, text: str) -> list[FieldError]:
-    errors = []
     if len(text) > MAX_VALUE_LENGTH:
-        errors.append(FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: MAX_VALUE_LENGTH}))
+        # As for keys: too long is enough, whatever the text holds.
+        return [FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: MAX_VALUE_LENGTH})]
+    errors = []
     if not text.isascii() and _SURROGATE.search(text):
         errors.append(_surrogate_error(resource, field))
     return errors

@@ -16,6 +16,7 @@ very same character, so a page stays valid and the data stays exact:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -31,9 +32,12 @@ _PLANE_ENDS: Final = "".join(
 HTML_FORBIDDEN_PATTERN: Final = "[\\u007f-\\u009f\\ufdd0-\\ufdef\\ufffe\\uffff" + _PLANE_ENDS + "]"
 
 _HTML_FORBIDDEN: Final = re.compile(HTML_FORBIDDEN_PATTERN)
-# In JSON text: the forbidden code points and lone surrogates. Searched in
-# one pass; the text is only rewritten when something is found.
-_JSON_ESCAPED: Final = re.compile(HTML_FORBIDDEN_PATTERN[:-1] + "\\ud800-\\udfff]")
+# For escape_json_text, on the rendering path: the BMP part and the astral
+# part apart, because a class of 32 astral singletons makes every search
+# about ten times slower, and most text has no character past U+1FFFD.
+_BMP_ESCAPED: Final = re.compile("[\\u007f-\\u009f\\ufdd0-\\ufdef\\ufffe\\uffff\\ud800-\\udfff]")
+_ASTRAL_ESCAPED: Final = re.compile("[" + _PLANE_ENDS + "]")
+_FIRST_ASTRAL_NONCHARACTER: Final = "\U0001fffe"
 
 
 # In HTML text and attribute values, where no escape can help: also the C0
@@ -58,7 +62,7 @@ def text_problem(text: str) -> str | None:
         # Parsers turn a raw CR into LF, and a reference to it (&#13;) is a
         # parse error: HTML text cannot hold one exactly.
         return "must not contain CR (carriage return): HTML reads it as a line feed"
-    if text.isascii() and "\x7f" not in text and text.isprintable():
+    if text.isprintable():
         return None
     found = _TEXT_FORBIDDEN.search(text)
     if found is None:
@@ -88,14 +92,26 @@ def escape_json_text(text: str) -> str:
     ASCII, so every such character is inside a string, where an escape
     means the same character.
     """
-    # Most text is ASCII without DEL: two scans in C, no regex at all.
-    if (text.isascii() and "\x7f" not in text) or _JSON_ESCAPED.search(text) is None:
+    # Every character to escape is non-printable (Cc, Cn or Cs), so most
+    # text is done after one scan in C; the regexes only confirm the rest.
+    if text.isprintable():
         return text
-    return _JSON_ESCAPED.sub(_escape, text)
+    if _BMP_ESCAPED.search(text) is None and (
+        max(text) < _FIRST_ASTRAL_NONCHARACTER or _ASTRAL_ESCAPED.search(text) is None
+    ):
+        return text
+    return text.translate(_escapes())
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
+@functools.cache
+def _escapes() -> dict[int, str]:
+    # Built on first use: no cost to `import cswidget`.
+    codes = [*range(0x7F, 0xA0), *range(0xFDD0, 0xFDF0), 0xFFFE, 0xFFFF, *range(0xD800, 0xE000)]
+    codes += [plane << 16 | end for plane in range(1, 17) for end in (0xFFFE, 0xFFFF)]
+    return {code: _escape(code) for code in codes}
+
+
+def _escape(code: int) -> str:
     if code < 0x10000:
         return f"\\u{code:04x}"
     code -= 0x10000
