@@ -274,3 +274,28 @@ def test_widget_defaults_check_segment_keys_once(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(ValidationError) as raised:
         defaults.widget("not a survey")
     assert raised.value.fields == ("survey",)
+
+
+def test_django_checks_the_setting_once_not_per_render(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    import cswidget.widget
+
+    calls: list[object] = []
+    checked = cswidget.widget._checked_segment_keys
+
+    def counted(keys: Any) -> Any:
+        calls.append(keys)
+        return checked(keys)
+
+    monkeypatch.setattr(cswidget.widget, "_checked_segment_keys", counted)
+    settings.CSWIDGET = {"ORG": "acme", "SCRIPT_SRC": "/w.js", "SEGMENT_KEYS": ["zone"]}
+    template = engines["django"].from_string(
+        "{% load cswidget %}{% cswidget_container 's1' params=p %}"
+    )
+    for _ in range(3):
+        assert "zone" in template.render({"p": {"zone": "n"}})
+    assert calls == [["zone"]]
+    settings.CSWIDGET = {"ORG": "acme", "SCRIPT_SRC": "/w.js", "SEGMENT_KEYS": ["area"]}
+    assert "area" in template.render({"p": {"area": "n"}})
+    assert calls == [["zone"], ["area"]]
