@@ -45,6 +45,7 @@ FILES: dict[str, str] = {
     "just_too_deep.json": '{"k":' + "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH + "}",
     "twice.json": '{"reference":"a","reference":"b"}',
     "big_cell.csv": "reference,note\nR1," + "x" * (MAX_CSV_CELL + 1) + "\n",
+    "big_header.csv": "reference," + "h" * (MAX_CSV_CELL + 1) + "\nR1,x\n",
     "rows.csv": "reference\nR1\n",
     "deep.html": "<div>" * (MAX_ELEMENT_DEPTH + 10) + CONTAINER,
     "huge.html": "<p>" + "x" * MAX_PAGE_BYTES + CONTAINER,
@@ -68,6 +69,11 @@ BAD_INPUT = [
     (
         ["batch", "big_cell.csv", "--out", "out", *WIDGET_FLAGS],
         "cswidget: error: ROWS: 'big_cell.csv' row 2: a cell is longer than 1,048,576 "
+        "characters, the most cswidget reads",
+    ),
+    (
+        ["batch", "big_header.csv", "--out", "out", *WIDGET_FLAGS],
+        "cswidget: error: ROWS: 'big_header.csv' row 1: a cell is longer than 1,048,576 "
         "characters, the most cswidget reads",
     ),
     (

@@ -243,7 +243,13 @@ def _csv_rows(text: str, name: str, name_column: str) -> Iterator[_Row]:
         for _ in _csv_records(_csv_reader(text), [], name):
             pass
     reader = _csv_reader(text)
-    header = next(reader, None)
+    previous = csv.field_size_limit(MAX_CSV_CELL)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise UsageError(f"ROWS: {shown(name)} row 1: {_csv_problem(error)}") from None
+    finally:
+        csv.field_size_limit(previous)
     if not header:
         raise UsageError(f"ROWS: {shown(name)} has no header row")
     seen: set[str] = set()
