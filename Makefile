@@ -9,17 +9,20 @@ HOST ?= 127.0.0.1
 
 .PHONY: demo test bench lint typecheck check clean
 
+# pip >= 25.1 installs PEP 735 dependency groups (--group); the upgrade gets it.
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade 'pip>=25.1'
 
 # Stamp files: reinstall only when pyproject.toml changes.
 $(VENV)/.demo-installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[demo]'
 	touch $@
 
+# Every extra the tests exercise, plus the `dev` group (test tools and linters).
 $(VENV)/.test-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --upgrade 'pip>=25.1'
+	$(PY) -m pip install --quiet -e '.[django,demo,lint,schema]' --group dev
 	touch $@ $(VENV)/.demo-installed
 
 demo: $(VENV)/.demo-installed node_modules/.installed

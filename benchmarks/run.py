@@ -10,8 +10,10 @@ reported as a median; the ratios are what matter on a noisy machine.
 - cswidget: `widget.container(params)` from a flat dict, with full
   validation and classification on every call.
 
-Also the import cost of `import cswidget` against `import jinja2`, each in
-a fresh interpreter.
+Then the worst inputs the library accepts (100 keys at the length limits,
+values that cost most to escape) and a few it refuses early: time per call,
+against the 8-key object, and peak memory. Also the import cost of `import
+cswidget` against `import jinja2`, each in a fresh interpreter.
 """
 
 from __future__ import annotations
@@ -21,13 +23,16 @@ import statistics
 import subprocess
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
 
-from cswidget import SurveyParams, Widget
+from cswidget import SurveyParams, ValidationError, Widget
+from cswidget.rules import MAX_PARAMS_KEYS
+from cswidget.vocabulary import MAX_KEY_LENGTH, MAX_VALUE_LENGTH
 
 # Many short rounds, alternating contenders, so drift on a shared VM hits
 # every contender alike.
@@ -107,6 +112,63 @@ def time_imports() -> dict[str, float]:
     return {name: statistics.median(times) for name, times in samples.items()}
 
 
+# The worst inputs the library accepts: MAX_PARAMS_KEYS keys of
+# MAX_KEY_LENGTH characters, each value MAX_VALUE_LENGTH characters of what
+# costs most to write: `"` (JSON escape, then HTML escape), DEL (a JSON
+# escape) and U+10FFFF (a surrogate-pair escape, twelve characters).
+WORST_ROUNDS = 7
+WORST_CALLS = 10
+
+
+def worst_params(character: str) -> dict[str, str]:
+    return {
+        f"k{index:03d}".ljust(MAX_KEY_LENGTH, "x"): character * MAX_VALUE_LENGTH
+        for index in range(MAX_PARAMS_KEYS)
+    }
+
+
+WORST = {
+    f"{MAX_PARAMS_KEYS} keys x {MAX_VALUE_LENGTH} chars of {label}": worst_params(character)
+    for label, character in (("'\"'", '"'), ("DEL", "\x7f"), ("U+10FFFF", "\U0010ffff"))
+}
+# Refused, and refused early: the cost of saying no stays bounded too.
+REFUSED = {
+    "1,000,000 keys (refused: over the cap)": {f"k{index}": "v" for index in range(1_000_000)},
+    "100 keys x 1 MiB values (refused: too long)": {
+        f"k{index}": "\u00e9" * 2**20 for index in range(100)
+    },
+    "100 keys of 1 MiB (refused: too long)": {
+        f"{index}".ljust(2**20, "\u00e9"): "v" for index in range(100)
+    },
+}
+
+
+def render_or_refuse(params: dict[str, str]) -> object:
+    try:
+        return WIDGET.container(params)
+    except ValidationError as error:
+        return error
+
+
+def time_worst() -> list[tuple[str, float, int, int]]:
+    """(name, seconds per render, peak bytes allocated, output length)."""
+    rows = []
+    for name, params in {**WORST, **REFUSED}.items():
+        times = []
+        for _ in range(WORST_ROUNDS):
+            start = time.perf_counter()
+            for _ in range(WORST_CALLS):
+                render_or_refuse(params)
+            times.append((time.perf_counter() - start) / WORST_CALLS)
+        tracemalloc.start()
+        result = render_or_refuse(params)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        size = len(str(result)) if isinstance(result, Markup) else 0
+        rows.append((name, statistics.median(times), peak, size))
+    return rows
+
+
 def main() -> int:
     for name, call in CONTENDERS.items():
         if name.startswith("widget.container") and str(call()) != str(WIDGET.container(PARAMS)):
@@ -127,6 +189,18 @@ def main() -> int:
         f"target: container faster than naive Jinja: {container / naive:.2f}x of it "
         f"({'met' if container < naive else 'NOT met'})"
     )
+    print()
+    print(
+        f"Worst accepted inputs (median of {WORST_ROUNDS} rounds x {WORST_CALLS} calls; "
+        "peak memory by tracemalloc, one call)"
+    )
+    print(f"{'':45} {'per call':>10} {'vs 8 keys':>9} {'peak mem':>9} {'output':>9}")
+    for name, seconds, peak, size in time_worst():
+        output = f"{size / 1024:7.0f}KB" if size else "refused"
+        print(
+            f"{name:45} {seconds * 1e3:8.2f}ms {seconds / container:8.1f}x "
+            f"{peak / 1024:7.0f}KB {output:>9}"
+        )
     print()
     imports = time_imports()
     print(f"Import in a fresh interpreter (median of {IMPORT_RUNS} runs)")

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from cswidget import SurveyParams, ValidationError
+from cswidget.codepoints import escape_json_text
 from cswidget.vocabulary import SPECIAL_METADATA_KEYS
 
 from .surveys import RATING_SCALE, Account, Question, Survey
@@ -118,14 +119,17 @@ async def survey_page(request: Request) -> Response:
     try:
         params = parse_params(params_text, request.app.state.account)
     except ValidationError as error:
-        context["error"] = json.dumps(error.to_dict(), indent=2, ensure_ascii=False)
+        context["error"] = escape_json_text(
+            json.dumps(error.to_dict(), indent=2, ensure_ascii=False)
+        )
         return _render(request, context, status_code=400)
     except ValueError as error:
         context["error"] = str(error)
         return _render(request, context, status_code=400)
     context.update(
         layout=layout(survey, params),
-        params_json=json.dumps(params.to_dict(), ensure_ascii=False),
+        # Escaped as cswidget escapes: code points HTML forbids stay out of the page.
+        params_json=escape_json_text(json.dumps(params.to_dict(), ensure_ascii=False)),
         options=options,
     )
     return _render(request, context)
@@ -182,7 +186,7 @@ async def submit(request: Request) -> Response:
         {
             "survey": survey,
             "response": response,
-            "response_json": json.dumps(response, indent=2, ensure_ascii=False),
+            "response_json": escape_json_text(json.dumps(response, indent=2, ensure_ascii=False)),
         },
     )
 

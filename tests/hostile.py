@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from itertools import product
 
+from cswidget.rules import MAX_PARAMS_KEYS
 from cswidget.vocabulary import MAX_KEY_LENGTH, MAX_VALUE_LENGTH
 
 # Attribute and tag breakouts, in every quoting style.
@@ -195,6 +196,27 @@ UNICODE = [
     "\U000e0001",
 ]
 
+# Code points HTML forbids in a document (C1 controls and DEL are in CONTROL
+# above): the noncharacters, in the BMP and in every other plane. JSON
+# carries them as escapes, so the page stays valid and the data exact.
+FORBIDDEN_IN_HTML = [
+    "a\x7fb\ufffe",
+    "\x80\x81\x9e",
+    "\ufdd0",
+    "\ufdef",
+    "note\ufdd5note",
+    "\U0001fffe",
+    "\U0001ffff",
+    "\U0002fffe",
+    "\U000efffe",
+    "\U000fffff",
+    "\U0010fffe",
+    "\U0010ffff",
+    "\ufffe\uffff\U0010ffff\x7f\x9f",
+    "\\u007f",
+    "\\ud83f\\udffe",
+]
+
 # Lengths at and around the limit.
 LENGTHS = [
     "x" * MAX_VALUE_LENGTH,
@@ -214,6 +236,7 @@ VALUES: list[str] = [
     *TEMPLATE_SYNTAX,
     *CONTROL,
     *UNICODE,
+    *FORBIDDEN_IN_HTML,
     *LENGTHS,
     # Pairs of the nastiest pieces: breakouts next to entities and controls.
     *(
@@ -266,6 +289,9 @@ KEYS: list[str] = [
     "a.b",
     "a[b]",
     "$ref",
+    "\ufdd0",
+    "key\uffff",
+    "\U0010ffff",
 ]
 
 # Keys the library must refuse, with the error code it gives.
@@ -290,6 +316,27 @@ INVALID_KEYS: list[tuple[str, str]] = [
     ("soft\u00adhyphen", "forbidden_value"),
     ("tag\U000e0041", "forbidden_value"),
 ]
+
+# Values the library must refuse, with the error code it gives: lone
+# surrogates (no UTF-8 page can carry them) and lengths over the limit.
+INVALID_VALUES: list[tuple[str, str]] = [
+    ("\ud800", "invalid_value"),
+    ("\udfff", "invalid_value"),
+    ("a\udc80b", "invalid_value"),
+    ("\udbff\udbff", "invalid_value"),
+    ("x" * (MAX_VALUE_LENGTH + 1), "wrong_length"),
+    ("😀" * (MAX_VALUE_LENGTH + 1), "wrong_length"),
+]
+
+
+def in_batches(params: dict[str, str]) -> list[dict[str, str]]:
+    """`params` split into objects of at most MAX_PARAMS_KEYS keys each."""
+    items = list(params.items())
+    return [
+        dict(items[start : start + MAX_PARAMS_KEYS])
+        for start in range(0, len(items), MAX_PARAMS_KEYS)
+    ]
+
 
 assert len(VALUES) >= 150, len(VALUES)
 assert len(KEYS) >= 40, len(KEYS)

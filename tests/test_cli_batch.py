@@ -245,7 +245,7 @@ def test_progress_bar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     [
         (["rows.txt", "--out", "out"], "ROWS: cannot tell the format of 'rows.txt'"),
         (["missing.csv", "--out", "out"], "ROWS: cannot read 'missing.csv'"),
-        (["rows.csv"], "the following arguments are required: --out"),
+        (["rows.csv"], "missing required argument: --out\n"),
         (["rows.csv", "--out", "out", "--name-column", "id"], "--name-column: no column 'id'"),
         (["dupes.csv", "--out", "out"], "ROWS: column 'a' appears twice"),
     ],

@@ -51,6 +51,7 @@ BROKEN = {
     "dataset_after_init.html": [(5, 36, "CSW016")],
     "no_widget_script.html": [(1, 1, "CSW017")],
     "script_twice.html": [(4, 1, "CSW018")],
+    "forbidden_code_points.html": [(3, 97, "CSW019")],
 }
 CLEAN = ["ok_seed_first_example.html", "ok_handwritten.html", "ok_no_widget.html"]
 

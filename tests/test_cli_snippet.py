@@ -119,7 +119,10 @@ def test_hostile_keys_byte_for_byte(tmp_path: Path, capsys: pytest.CaptureFixtur
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["snippet", "--survey", SURVEY, "--script-src", SRC], "--org is required"),
+        (
+            ["snippet", "--survey", SURVEY, "--script-src", SRC],
+            "missing required argument: --org (or set org in cswidget.toml)\n",
+        ),
         ([], "a command is required: snippet, batch, schema or lint"),
         (["snippet", *WIDGET_FLAGS, "--customer", "name"], "--customer: expected KEY=VALUE"),
         (["snippet", *WIDGET_FLAGS, "--part", "head"], "argument --part: invalid choice"),

@@ -75,9 +75,10 @@ def test_macros_with_structured_params() -> None:
 def test_macros_with_every_hostile_value() -> None:
     params = {f"k{index}": value for index, value in enumerate(hostile.VALUES)}
     params.update({key: key for key in hostile.KEYS})
-    assert render(IMPORT + "{{ cs.embed(widget, params) }}", widget=WIDGET, params=params) == (
-        WIDGET.embed(params)
-    )
+    for batch in hostile.in_batches(params):
+        assert render(IMPORT + "{{ cs.embed(widget, params) }}", widget=WIDGET, params=batch) == (
+            WIDGET.embed(batch)
+        )
 
 
 def test_setup_keeps_the_users_own_loader_first() -> None:

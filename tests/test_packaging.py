@@ -71,7 +71,7 @@ def test_wheel_ships_the_macros_and_py_typed(wheel: Path) -> None:
     assert packaged == (ROOT / "templates/cswidget/macros.html").read_bytes()
 
 
-def test_installed_wheel_renders_the_macros(wheel: Path, tmp_path: Path) -> None:
+def test_installed_wheel_renders_the_macros_without_jsonschema(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
@@ -100,9 +100,22 @@ def test_installed_wheel_renders_the_macros(wheel: Path, tmp_path: Path) -> None
     import jinja2
     import markupsafe
 
-    deps = {Path(jinja2.__file__).parents[1], Path(markupsafe.__file__).parents[1]}
-    (Path(site) / "deps.pth").write_text("\n".join(map(str, deps)) + "\n")
+    # Only the runtime dependencies, linked in: jsonschema stays out.
+    deps = tmp_path / "deps"
+    deps.mkdir()
+    for module in (jinja2, markupsafe):
+        (deps / module.__name__).symlink_to(Path(module.__file__).parent)
+    (Path(site) / "deps.pth").write_text(f"{deps}\n")
     code = (
+        "import importlib.util\n"
+        "assert importlib.util.find_spec('jsonschema') is None\n"
+        "from cswidget.schemas import validate\n"
+        "try:\n"
+        "    validate('widget-params', {})\n"
+        "except ModuleNotFoundError as error:\n"
+        "    assert \"pip install './cswidget[schema]'\" in str(error), error\n"
+        "else:\n"
+        "    raise AssertionError('validate ran without jsonschema')\n"
         "import cswidget, jinja2, cswidget.jinja\n"
         "assert 'site-packages' in cswidget.__file__ and str(cswidget.jinja.TEMPLATES_DIR)"
         ".startswith(cswidget.__path__[0]), cswidget.jinja.TEMPLATES_DIR\n"
@@ -122,3 +135,147 @@ def test_installed_wheel_renders_the_macros(wheel: Path, tmp_path: Path) -> None
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("site-packages/cswidget/templates")
+
+
+def _package_files() -> set[str]:
+    source = ROOT / "src"
+    return {
+        path.relative_to(source).as_posix()
+        for path in source.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def test_wheel_holds_exactly_the_package(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    dist_info = "cswidget-0.1.0.dist-info"
+    assert names == {
+        *_package_files(),
+        "cswidget/templates/cswidget/macros.html",
+        f"{dist_info}/METADATA",
+        f"{dist_info}/WHEEL",
+        f"{dist_info}/RECORD",
+        f"{dist_info}/entry_points.txt",
+        f"{dist_info}/licenses/LICENSE",
+    }
+
+
+def test_wheel_metadata_publishes_no_development_tools(wheel: Path) -> None:
+    from email.parser import Parser
+
+    text = zipfile.ZipFile(wheel).read("cswidget-0.1.0.dist-info/METADATA").decode()
+    metadata = Parser().parsestr(text, headersonly=True)
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata.get_all("License-File") == ["LICENSE"]
+    assert metadata.get_all("Provides-Extra") == ["demo", "django", "lint", "schema"]
+    assert sorted(metadata.get_all("Requires-Dist")) == [
+        "django>=4.2; extra == 'django'",
+        "html5lib>=1.1; extra == 'lint'",
+        "jinja2>=3.1",
+        "jsonschema>=4.18; extra == 'schema'",
+        "markupsafe>=2.1",
+        "python-multipart>=0.0.9; extra == 'demo'",
+        "starlette>=0.37; extra == 'demo'",
+        "uvicorn>=0.29; extra == 'demo'",
+    ]
+    classifiers = metadata.get_all("Classifier")
+    for version in ("3.11", "3.12", "3.13"):
+        assert f"Programming Language :: Python :: {version}" in classifiers
+    assert metadata.get_all("Project-URL")
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License\n")
+
+
+@pytest.fixture(scope="module")
+def sdist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sdist")
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(out)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("cswidget-*.tar.gz")
+    return built
+
+
+# What the sdist carries beyond the package: what its own tests need.
+SDIST_TREES = ("src", "templates/cswidget", "tests", "demo_site", "docs")
+SDIST_FILES = ("README.md", "CHANGELOG.md", "SECURITY.md", "LICENSE", "pyproject.toml")
+
+
+def test_sdist_holds_the_package_and_what_its_tests_need(sdist: Path) -> None:
+    import tarfile
+
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    names = {name for name in names if not (ROOT / name).is_dir()}
+    expected = {
+        path.relative_to(ROOT).as_posix()
+        for tree in SDIST_TREES
+        for path in (ROOT / tree).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    }
+    assert names == expected | set(SDIST_FILES) | {"PKG-INFO", ".gitignore"}
+
+
+# The library's own tests, without the browser, the Nu checker and the
+# slow CLI runs: enough to prove the sdist is complete, within the budget.
+SDIST_TESTS = [
+    "tests/test_widget.py",
+    "tests/test_codepoints.py",
+    "tests/test_macros.py",
+    "tests/test_django_tags.py",
+    "tests/test_recipes.py",
+    "tests/test_demo_site.py",
+    "tests/test_readme.py",
+]
+
+
+def test_sdist_tests_pass_from_the_sdist(sdist: Path, tmp_path: Path) -> None:
+    import tarfile
+
+    with tarfile.open(sdist) as archive:
+        archive.extractall(tmp_path, filter="data")
+    (source,) = tmp_path.glob("cswidget-*")
+    # Built from the unpacked sdist alone, then installed into a fresh venv.
+    wheels = tmp_path / "wheels"
+    pip = [sys.executable, "-m", "pip"]
+    subprocess.run(
+        [*pip, "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(source)],
+        check=True,
+    )
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    (wheel,) = wheels.glob("*.whl")
+    subprocess.run(
+        [*pip, "--python", str(python), "install", "-q", "--no-index", "--no-deps", str(wheel)],
+        check=True,
+    )
+    # Test dependencies reused from this environment, after cswidget's own site.
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (Path(site) / "deps.pth").write_text(f"{Path(pytest.__file__).parents[1]}\n")
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    where = subprocess.run(
+        [str(python), "-c", "import cswidget; print(cswidget.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=source,
+        env=environment,
+        check=True,
+    ).stdout.strip()
+    assert where.startswith(site), where
+    result = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *SDIST_TESTS],
+        capture_output=True,
+        text=True,
+        cwd=source,
+        env=environment,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -46,6 +46,9 @@ _EMAIL = re.compile(rules.EMAIL_PATTERN)
 _valid_keys: set[str] = set()
 _VALID_KEYS_LIMIT: Final = 4096
 
+# How much of an invalid key an error message repeats.
+MAX_ECHOED_KEY: Final = 100
+
 
 def plain_key(key: object) -> object:
     """`key` as a plain str if it is any kind of str, else unchanged.
@@ -57,12 +60,30 @@ def plain_key(key: object) -> object:
 
 
 def field_name(prefix: str, key: object) -> str:
-    """`prefix.key` for errors, without running a hostile key's own code."""
+    """`prefix.key` for errors, without running a hostile key's own code.
+
+    A key longer than `MAX_ECHOED_KEY` characters is cut there and ends in
+    "…": an error should name the key, not repeat a megabyte of it.
+    """
     if isinstance(key, str):
-        return f"{prefix}.{str.__str__(key)}"
+        text = str.__str__(key)
+        if len(text) > MAX_ECHOED_KEY:
+            text = text[:MAX_ECHOED_KEY] + "…"
+        return f"{prefix}.{text}"
     if isinstance(key, int | float):
         return f"{prefix}.{int.__repr__(key) if isinstance(key, int) else float.__repr__(key)}"
     return f"{prefix}.<{type(key).__name__}>"
+
+
+def key_count_errors(resource: str, field: str, count: int) -> list[FieldError]:
+    """A params object of `count` keys is too big beyond `MAX_PARAMS_KEYS`.
+
+    Checked before any key is: the refusal costs the same for a million keys.
+    """
+    if count <= rules.MAX_PARAMS_KEYS:
+        return []
+    info = {MAXIMUM: rules.MAX_PARAMS_KEYS, MESSAGE: f"at most {rules.MAX_PARAMS_KEYS} keys"}
+    return [FieldError(resource, field, WRONG_LENGTH, info)]
 
 
 def key_errors(resource: str, field: str, key: object) -> list[FieldError]:
@@ -77,7 +98,9 @@ def key_errors(resource: str, field: str, key: object) -> list[FieldError]:
     if not key:
         errors.append(FieldError(resource, field, WRONG_LENGTH, {MINIMUM: 1}))
     elif len(key) > MAX_KEY_LENGTH:
-        errors.append(FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: MAX_KEY_LENGTH}))
+        # Too long says it all: a megabyte key is not searched character by
+        # character, so refusing it costs no more than refusing a short one.
+        return [FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: MAX_KEY_LENGTH})]
     if _FORBIDDEN_IN_KEYS.search(key):
         errors.append(
             FieldError(
@@ -172,9 +195,10 @@ def normalise_mapping(
 
 
 def _text_errors(resource: str, field: str, text: str) -> list[FieldError]:
-    errors = []
     if len(text) > MAX_VALUE_LENGTH:
-        errors.append(FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: MAX_VALUE_LENGTH}))
+        # As for keys: too long is enough, whatever the text holds.
+        return [FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: MAX_VALUE_LENGTH})]
+    errors = []
     if not text.isascii() and _SURROGATE.search(text):
         errors.append(_surrogate_error(resource, field))
     return errors

@@ -114,7 +114,7 @@ class WidgetDefaults:
 
     def widget(self, survey: str) -> Widget:
         """The `Widget` for one survey on this account."""
-        return dataclasses.replace(self._base, survey=survey)
+        return self._base._with_survey(survey)
 
     def survey_params(
         self,

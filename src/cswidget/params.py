@@ -13,7 +13,14 @@ from types import MappingProxyType
 from typing import Any, cast
 
 from . import rules
-from .checks import JsonScalar, email_errors, is_plain, normalise_mapping, plain_key
+from .checks import (
+    JsonScalar,
+    email_errors,
+    is_plain,
+    key_count_errors,
+    normalise_mapping,
+    plain_key,
+)
 from .errors import FieldError, ValidationError
 from .vocabulary import (
     ALLOWED_VALUES,
@@ -74,7 +81,12 @@ class SurveyParams:
         *,
         classified: bool,
     ) -> None:
-        errors: list[FieldError] = []
+        count = sum(
+            len(part) for part in (customer, segments, metadata) if isinstance(part, Mapping)
+        )
+        errors = key_count_errors(rules.SURVEY_PARAMS, "params", count)
+        if errors:
+            raise ValidationError(errors)
         normalised_customer = _normalise("customer", customer, errors)
         normalised_segments = _normalise("segments", segments, errors)
         normalised_metadata = _normalise("metadata", metadata, errors)
@@ -235,6 +247,8 @@ def _split(
                 )
             ]
         )
+    if len(mapping) > rules.MAX_PARAMS_KEYS:
+        raise ValidationError(key_count_errors(rules.SURVEY_PARAMS, "params", len(mapping)))
     segment_names = (
         segment_keys
         if isinstance(segment_keys, frozenset) and segment_keys >= _BUILTIN_SEGMENT_KEYS

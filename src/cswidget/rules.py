@@ -58,6 +58,11 @@ NONCE_PATTERN: Final = "^[A-Za-z0-9+/_-]+={0,2}$(?!\\n)"
 # Numbers must survive JSON.parse exactly: JavaScript's safe integer range.
 MAX_SAFE_INTEGER: Final = 2**53 - 1
 
+# The most keys one params object may have (data-survey-params, or
+# data-widget-params with org and survey). Real pages send a dozen or so; the
+# cap keeps the cost of one render predictable, whatever a caller passes in.
+MAX_PARAMS_KEYS: Final = 100
+
 # JSON types a params value may have once normalised.
 JSON_SCALAR_TYPES: Final = ("string", "number", "boolean", "null")
 PYTHON_VALUE_TYPES: Final = "str, int, float, bool, None, Decimal, date, datetime or UUID"

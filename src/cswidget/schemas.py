@@ -65,6 +65,7 @@ _SCHEMAS: dict[str, dict[str, Any]] = {
             "metadata (everything else; reference and machine_id link to other systems)."
         ),
         "type": "object",
+        "maxProperties": rules.MAX_PARAMS_KEYS,
         "propertyNames": _KEY,
         "properties": {
             "email": {
@@ -83,6 +84,7 @@ _SCHEMAS: dict[str, dict[str, Any]] = {
         "description": "Which survey the widget shows: account subdomain and survey URL code.",
         "type": "object",
         "required": list(rules.WIDGET_PARAMS_KEYS),
+        "maxProperties": rules.MAX_PARAMS_KEYS,
         "propertyNames": _KEY,
         "properties": {
             "org": {"type": "string", "pattern": rules.ORG_PATTERN},
@@ -115,8 +117,21 @@ def validate(name: str, instance: object) -> None:
 
     The slow, reference path (for tests, tooling and the CLI); rendering uses
     the equivalent fast checks. Raises `ValidationError` with every problem.
+    Needs jsonschema (the `schema` extra: `pip install './cswidget[schema]'`
+    from a clone); without it, raises
+    `ModuleNotFoundError` saying how to install it.
     """
-    import jsonschema  # deferred: costly to import, and rendering never needs it
+    try:
+        import jsonschema  # deferred: costly to import, and rendering never needs it
+    except ModuleNotFoundError as error:
+        if error.name != "jsonschema":
+            raise
+        raise ModuleNotFoundError(
+            "cswidget.schemas.validate needs jsonschema, which is not installed: "
+            "install cswidget with its schema extra (from a clone: "
+            "pip install './cswidget[schema]'), or install jsonschema itself",
+            name="jsonschema",
+        ) from None
 
     validator = jsonschema.Draft202012Validator(schema(name))
     resource = _RESOURCES[name]
@@ -141,6 +156,7 @@ _ERROR_CODES = {
     "required": REQUIRED,
     "maxLength": WRONG_LENGTH,
     "minLength": WRONG_LENGTH,
+    "maxProperties": WRONG_LENGTH,
     "pattern": INVALID_FORMAT,
     "not": FORBIDDEN_VALUE,
 }

@@ -8,6 +8,7 @@ from typing import Any, cast
 from markupsafe import Markup
 
 from . import rules
+from .codepoints import text_problem
 from .errors import FieldError, ValidationError
 from .html import Attribute, element, escape_text, is_attribute_name
 from .vocabulary import (
@@ -34,13 +35,9 @@ _URL_NOISE = re.compile("[\u0000-\u0020]")
 _SCHEME = re.compile("([a-z][a-z0-9+.-]*):")
 
 
-# HTML cannot carry NUL: parsers replace it with U+FFFD, so the page would
-# not show what was asked for.
-_NUL_INFO = {MESSAGE: "must not contain NUL"}
-
-
-def _nul_error(field: str) -> FieldError:
-    return FieldError(rules.TRIGGER, field, INVALID_VALUE, _NUL_INFO)
+def _text_error(field: str, problem: str) -> FieldError:
+    # HTML cannot carry NUL, most controls, noncharacters or lone surrogates.
+    return FieldError(rules.TRIGGER, field, INVALID_VALUE, {MESSAGE: problem})
 
 
 def _unsafe_url(value: str) -> bool:
@@ -67,8 +64,8 @@ class="btn">Feedback</button>')
     if not isinstance(label, str) or not str.__str__(label).strip():
         # An empty button has no accessible name.
         errors.append(FieldError(rules.TRIGGER, "label", REQUIRED, {}))
-    elif "\x00" in str.__str__(label):
-        errors.append(_nul_error("label"))
+    elif (label_problem := text_problem(str.__str__(label))) is not None:
+        errors.append(_text_error("label", label_problem))
     # Compared as its characters: a str subclass could claim to be "button".
     tag = str.__str__(tag) if isinstance(tag, str) else tag
     if tag not in rules.TRIGGER_TAGS:
@@ -131,8 +128,8 @@ def _attribute_problem(name: str, text: object) -> tuple[str, dict[str, Any]] | 
         }
     if text is _INVALID:
         return INVALID_VALUE, {MESSAGE: "must be str, number, bool or None"}
-    if isinstance(text, str) and "\x00" in text:
-        return INVALID_VALUE, _NUL_INFO
+    if isinstance(text, str) and (text_message := text_problem(text)) is not None:
+        return INVALID_VALUE, {MESSAGE: text_message}
     if lowered == "href" and isinstance(text, str) and _unsafe_url(text):
         return FORBIDDEN_VALUE, {ALLOWED_VALUES: list(_URL_SCHEMES)}
     return None

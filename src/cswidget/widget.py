@@ -14,11 +14,13 @@ from . import rules
 from .checks import (
     JsonScalar,
     field_name,
+    key_count_errors,
     key_errors,
     normalise_mapping,
     pattern_errors,
     plain_key,
 )
+from .codepoints import escape_json_text, text_problem
 from .consent import Consent, checked_consent, gated_script_tag
 from .errors import FieldError, ValidationError
 from .html import attributes, element
@@ -43,9 +45,20 @@ __all__ = ["Widget", "encode_json"]
 
 # Compact, and non-ASCII kept as is: the page is UTF-8 and the HTML escaping
 # below covers every character that matters inside an attribute.
-encode_json = json.JSONEncoder(
+_encode_json = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False
 ).encode
+
+
+def encode_json(value: Any) -> str:
+    """`value` as compact JSON text that an HTML page may carry: code points
+    HTML forbids (DEL, C1 controls, noncharacters) are written as escapes.
+
+    >>> encode_json({"note": "Zoë\\x7f"})
+    '{"note":"Zoë\\\\u007f"}'
+    """
+    return escape_json_text(_encode_json(value))
+
 
 SurveyParamsInput = SurveyParams | Mapping[str, Any] | None
 
@@ -98,8 +111,6 @@ class Widget:
         object.__setattr__(self, "script_src", str.__str__(script_src))
         object.__setattr__(self, "segment_keys", declared)
         object.__setattr__(self, "extra_params", MappingProxyType(extra))
-        widget_params = {"org": self.org, "survey": self.survey, **extra}
-        object.__setattr__(self, "_widget_params_json", encode_json(widget_params))
         object.__setattr__(self, "_segment_names", frozenset(BUILTIN_SEGMENT_KEYS).union(declared))
         object.__setattr__(self, "_declared_segments", frozenset(declared))
         # The same on every render of this widget: escaped once.
@@ -111,6 +122,11 @@ class Widget:
                 for defer in (False, True)
             ),
         )
+        self._set_widget_params()
+
+    def _set_widget_params(self) -> None:
+        widget_params = {"org": self.org, "survey": self.survey, **self.extra_params}
+        object.__setattr__(self, "_widget_params_json", encode_json(widget_params))
         object.__setattr__(
             self,
             "_container_attributes",
@@ -118,6 +134,20 @@ class Widget:
                 [(CONTAINER_ATTRIBUTE, True), (WIDGET_PARAMS_ATTRIBUTE, self._widget_params_json)]
             ),
         )
+
+    def _with_survey(self, survey: str) -> Widget:
+        # dataclasses.replace(self, survey=survey) without validating the
+        # rest again: account settings are checked once, not on every render.
+        if type(survey) is str and survey == self.survey:
+            return self
+        errors = _required_errors("survey", survey, rules.SURVEY_PATTERN)
+        if errors:
+            raise ValidationError(errors)
+        widget = object.__new__(Widget)
+        widget.__dict__.update(self.__dict__)
+        object.__setattr__(widget, "survey", str.__str__(survey))
+        widget._set_widget_params()
+        return widget
 
     __hash__ = None  # type: ignore[assignment]  # holds a mapping
 
@@ -271,7 +301,12 @@ def _rebuild(
 def _required_errors(field: str, value: object, pattern: str) -> list[FieldError]:
     if value is None or value == "":
         return [FieldError(rules.WIDGET, field, REQUIRED, {})]
-    return pattern_errors(rules.WIDGET, field, value, pattern)
+    errors = pattern_errors(rules.WIDGET, field, value, pattern)
+    # The URL pattern allows non-ASCII (IRIs), which may hold code points no
+    # HTML page can carry.
+    if not errors and (problem := text_problem(str.__str__(value))) is not None:
+        errors.append(FieldError(rules.WIDGET, field, INVALID_VALUE, {MESSAGE: problem}))
+    return errors
 
 
 def _checked_segment_keys(segment_keys: Iterable[str]) -> tuple[tuple[str, ...], list[FieldError]]:
@@ -281,7 +316,8 @@ def _checked_segment_keys(segment_keys: Iterable[str]) -> tuple[tuple[str, ...],
     elif isinstance(segment_keys, Mapping) or not isinstance(segment_keys, Iterable):
         message = {MESSAGE: "must be a list of strings"}
         return (), [FieldError(rules.WIDGET, "segment_keys", INVALID_VALUE, message)]
-    declared: list[str] = []
+    # A dict: ordered, and linear to de-duplicate however many keys there are.
+    declared: dict[str, None] = {}
     errors: list[FieldError] = []
     disallowed = [*CUSTOMER_FIELDS, *SPECIAL_METADATA_KEYS]
     for index, key in enumerate(map(plain_key, segment_keys)):
@@ -293,8 +329,8 @@ def _checked_segment_keys(segment_keys: Iterable[str]) -> tuple[tuple[str, ...],
             )
         if problems:
             errors += problems
-        elif key not in declared:
-            declared.append(key)  # type: ignore[arg-type]  # a str: key_errors passed
+        else:
+            declared[key] = None  # type: ignore[index]  # a str: key_errors passed
     return tuple(declared), errors
 
 
@@ -307,6 +343,9 @@ def _checked_extra_params(
         return {}, [
             FieldError(rules.WIDGET, "extra_params", INVALID_VALUE, {MESSAGE: "must be a mapping"})
         ]
+    count = len(extra_params) + len(rules.WIDGET_PARAMS_KEYS)
+    if count > rules.MAX_PARAMS_KEYS:
+        return {}, key_count_errors(rules.WIDGET, "extra_params", count)
     errors = [
         FieldError(
             rules.WIDGET,

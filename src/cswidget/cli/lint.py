@@ -29,6 +29,7 @@ import html5lib
 from html5lib import _tokenizer, html5parser
 from html5lib.constants import tokenTypes
 
+from ..codepoints import html_forbidden
 from ..errors import FieldError, ValidationError
 from ..params import SurveyParams
 from ..vocabulary import (
@@ -38,11 +39,20 @@ from ..vocabulary import (
     WIDGET_PARAMS_ATTRIBUTE,
 )
 from ..widget import Widget
-from .errors import InvalidParams, UsageError, reason
+from .errors import InvalidParams, UsageError, reason, shown
+from .jsoninput import load_json
 from .output import write_stdout
 from .settings import load_settings
 
-__all__ = ["CODES", "Problem", "lint_html", "run_lint"]
+__all__ = [
+    "CODES",
+    "MAX_ELEMENT_DEPTH",
+    "MAX_PAGE_BYTES",
+    "PageRefused",
+    "Problem",
+    "lint_html",
+    "run_lint",
+]
 
 CODES: dict[str, str] = {
     "CSW001": "widget attribute pushed out of its tag (it is page text)",
@@ -63,7 +73,14 @@ CODES: dict[str, str] = {
     "CSW016": "data-survey-params set by script after init()",
     "CSW017": "no widget script",
     "CSW018": "widget script loaded more than once",
+    "CSW019": "code point HTML forbids in a widget attribute",
 }
+
+# Pages lint reads at most: beyond either limit, lint_html raises PageRefused.
+# html5lib's tree building costs time in proportion to depth for every tag,
+# and Chromium's parser itself stops nesting elements at 512.
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+MAX_ELEMENT_DEPTH = 512
 
 # A src that names the widget script, when no --script-src is given.
 WIDGET_SRC = re.compile(r"customersure|survey[-_]?widget", re.IGNORECASE)
@@ -73,6 +90,11 @@ WIDGET_SRC = re.compile(r"customersure|survey[-_]?widget", re.IGNORECASE)
 _STAND_IN = {"org": "lint", "survey": "lint", "script_src": "/"}
 
 Position = tuple[int, int]  # line (1-based), column (0-based)
+
+
+class PageRefused(ValueError):
+    """A page beyond what lint reads: larger than `MAX_PAGE_BYTES`, or
+    elements nested deeper than `MAX_ELEMENT_DEPTH`."""
 
 
 @dataclass(frozen=True)
@@ -116,9 +138,13 @@ def lint_html(
 
     `source` as bytes has its encoding sniffed as a browser would.
     A page with no trace of the widget has no problems. Raises
-    `ValidationError` for invalid `segment_keys`, as `Widget` does.
+    `ValidationError` for invalid `segment_keys`, as `Widget` does, and
+    `PageRefused` for a page beyond `MAX_PAGE_BYTES` or `MAX_ELEMENT_DEPTH`.
     """
     segment_keys = _declared(segment_keys)
+    size = len(source) if isinstance(source, bytes) else len(source.encode("utf-8", "replace"))
+    if size > MAX_PAGE_BYTES:
+        raise PageRefused(f"{size:,} bytes; lint reads pages of at most {MAX_PAGE_BYTES:,} bytes")
     page = _parse(source)
     report = _Report(path)
     for position, name in page.stray_attributes:
@@ -138,6 +164,7 @@ def lint_html(
                 f"more than one widget container (the first is at {_where(first)}); "
                 "the widget uses one",
             )
+        _check_code_points(container, report)
         _check_widget_params(container, report)
         _check_survey_params(container, report, segment_keys)
     for element in elements:
@@ -263,6 +290,19 @@ def _check_order(
                 )
 
 
+def _check_code_points(container: _Element, report: _Report) -> None:
+    for name in (WIDGET_PARAMS_ATTRIBUTE, SURVEY_PARAMS_ATTRIBUTE):
+        found = html_forbidden(container.attributes.get(name, ""))
+        if found:
+            report.add(
+                container.attribute_position(name),
+                "CSW019",
+                f"{name} holds {', '.join(found[:5])}{', …' if len(found) > 5 else ''}: "
+                "HTML forbids these code points in a document; write them as JSON "
+                "escapes (\\u007f), as cswidget does",
+            )
+
+
 def _check_widget_params(container: _Element, report: _Report) -> None:
     raw = container.attributes.get(WIDGET_PARAMS_ATTRIBUTE)
     if raw is None:
@@ -332,7 +372,7 @@ def _parsed_object(
         return result
 
     try:
-        value = json.loads(raw, object_pairs_hook=keep_last, parse_constant=_refuse_constant)
+        value = load_json(raw, object_pairs_hook=keep_last)
     except ValueError as error:
         detail = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
         at = f" at character {error.pos + 1}" if isinstance(error, json.JSONDecodeError) else ""
@@ -347,11 +387,6 @@ def _parsed_object(
         report.add(position, code, f"{name} must be a JSON object, not {_json_type(value)}")
         return None
     return value
-
-
-def _refuse_constant(constant: str) -> Any:
-    # JSON.parse refuses NaN and Infinity; Python's json would accept them.
-    raise ValueError(f"{constant} is not JSON")
 
 
 def _json_type(value: object) -> str:
@@ -643,6 +678,12 @@ class _Tokenizer(_tokenizer.HTMLTokenizer):
         if token is None or token["type"] != tokenTypes["StartTag"]:
             super().emitCurrentToken()
             return
+        if len(self.parser.tree.openElements) >= MAX_ELEMENT_DEPTH:
+            line, column = self._tag_start
+            raise PageRefused(
+                f"{line}:{column + 1}: elements nested deeper than {MAX_ELEMENT_DEPTH}; "
+                f"lint reads pages nested at most {MAX_ELEMENT_DEPTH} deep"
+            )
         positions: dict[str, Position] = {}
         for (name, _value), position in zip(token["data"], self._attribute_positions, strict=False):
             positions.setdefault(name, position)
@@ -698,16 +739,17 @@ def run_lint(args: argparse.Namespace) -> int:
         origin = settings.origin("segment_keys")
     script_src = args.script_src or settings.values.get("script_src")
     pages = [(name, _read_page(name)) for name in args.files]
+    problems: list[Problem] = []
+    refused = ""
     try:
-        problems = [
-            problem
-            for name, source in pages
-            for problem in lint_html(
-                source, path=name, segment_keys=segment_keys, script_src=script_src
+        for refused, source in pages:
+            problems += lint_html(
+                source, path=refused, segment_keys=segment_keys, script_src=script_src
             )
-        ]
     except ValidationError as error:
         raise InvalidParams(error, {"segment_keys": origin}) from None
+    except PageRefused as error:
+        raise UsageError(f"{shown(refused)}: {error}") from None
     if args.format == "json":
         write_stdout(json.dumps([problem.to_dict() for problem in problems], indent=2) + "\n")
     else:

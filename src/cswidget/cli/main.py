@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Safe CustomerSure survey widget snippets for CMS pages, and a linter "
         "for the ones already there.",
     )
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="print cswidget's version and exit"
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     widget_options = _ArgumentParser(add_help=False)
@@ -153,8 +156,11 @@ def _parser() -> argparse.ArgumentParser:
         help="render one snippet file per CSV or JSON Lines row",
         description="Render one snippet per row into DIR; rejected rows go to a JSON report.",
     )
-    batch.add_argument("rows", metavar="ROWS.csv|ROWS.jsonl", help="the rows ('-' reads stdin)")
-    batch.add_argument("--out", required=True, metavar="DIR", help="directory for the snippets")
+    # Not required by argparse: batch reports them with any missing widget flag.
+    batch.add_argument(
+        "rows", nargs="?", metavar="ROWS.csv|ROWS.jsonl", help="the rows ('-' reads stdin)"
+    )
+    batch.add_argument("--out", metavar="DIR", help="directory for the snippets (required)")
     batch.add_argument(
         "--name-column",
         default=None,
@@ -221,6 +227,20 @@ def _batch(args: argparse.Namespace) -> int:
     return run_batch(args)
 
 
+class _Version(argparse.Action):
+    # argparse's own "version" action needs the text up front; reading the
+    # installed metadata only when asked keeps it off every other run.
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            text = version("cswidget")
+        except PackageNotFoundError:  # a source tree that was never installed
+            text = "(not installed)"
+        write_stdout(f"cswidget {text}\n")
+        parser.exit()
+
+
 def _schema(args: argparse.Namespace) -> int:
     write_stdout(json.dumps(schema(args.name), indent=2) + "\n")
     return 0
@@ -232,5 +252,8 @@ def _lint(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as error:
         if error.name != "html5lib":
             raise
-        raise UsageError("lint needs html5lib: pip install 'cswidget[lint]'") from None
+        raise UsageError(
+            "lint needs html5lib: install cswidget with its lint extra "
+            "(from a clone: pip install './cswidget[lint]'), or install html5lib itself"
+        ) from None
     return run_lint(args)

@@ -42,8 +42,15 @@ class WidgetOptions:
     consent: Consent | None = None
 
 
-def widget_options(args: argparse.Namespace) -> WidgetOptions:
-    """The `Widget` and rendering options from flags and settings; flags win."""
+def widget_options(
+    args: argparse.Namespace, *, required: dict[str, str] | None = None
+) -> WidgetOptions:
+    """The `Widget` and rendering options from flags and settings; flags win.
+
+    `required` names the command's own required arguments (argparse
+    destination -> how to name it): missing ones are reported together with
+    any missing widget flag, in one line.
+    """
     settings = load_settings(Path.cwd())
     origins: dict[str, str] = {}
     values: dict[str, Any] = {}
@@ -53,9 +60,14 @@ def widget_options(args: argparse.Namespace) -> WidgetOptions:
             values[key], origins[key] = value, FIELD_FLAGS[key]
         elif key in settings.values:
             values[key], origins[key] = settings.values[key], settings.origin(key)
-    for key in ("org", "survey", "script_src"):
-        if key not in values:
-            raise UsageError(f"{FIELD_FLAGS[key]} is required (or set {key} in cswidget.toml)")
+    missing = [
+        name for destination, name in (required or {}).items() if getattr(args, destination) is None
+    ]
+    settable = [key for key in ("org", "survey", "script_src") if key not in values]
+    missing += [FIELD_FLAGS[key] for key in settable]
+    if missing:
+        hint = f" (or set {', '.join(settable)} in cswidget.toml)" if settable else ""
+        raise UsageError(f"missing required {_plural(missing)}: {', '.join(missing)}{hint}")
     try:
         widget = Widget(
             org=values["org"],
@@ -95,3 +107,7 @@ def render_part(options: WidgetOptions, params: SurveyParams | dict[str, Any] | 
             widget.script_tag(defer=options.defer, nonce=options.nonce, consent=options.consent)
         )
     return str(init_script(nonce=options.nonce, defer=options.defer, consent=options.consent))
+
+
+def _plural(missing: list[str]) -> str:
+    return "argument" if len(missing) == 1 else "arguments"

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from ..errors import ValidationError
 from ..params import SurveyParams
-from .errors import InvalidParams, UsageError, reason
+from .errors import InvalidParams, UsageError, reason, shown
+from .jsoninput import load_json
 from .options import render_part, widget_options
 from .output import write_stdout
 
@@ -58,9 +58,9 @@ def _survey_params(
         for pair in pairs:
             key, equals, value = pair.partition("=")
             if not equals:
-                raise UsageError(f"{flag}: expected KEY=VALUE, got {pair!r}")
+                raise UsageError(f"{flag}: expected KEY=VALUE, got {shown(pair)}")
             if key in given_by:
-                raise UsageError(f"{flag}: key {key!r} is already given by {given_by[key]}")
+                raise UsageError(f"{flag}: key {shown(key)} is already given by {given_by[key]}")
             given_by[key] = flag
             categories[category][key] = value
             origins[f"{category}.{key}"] = flag
@@ -76,23 +76,9 @@ def _read_params(name: str) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"--params: cannot read {name!r}: {reason(error)}") from None
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_nan)
+        value = load_json(text)
     except ValueError as error:
         raise UsageError(f"--params: {name!r} is not valid JSON: {error}") from None
     if not isinstance(value, dict):
         raise UsageError(f"--params: {name!r} must hold a JSON object, not {type(value).__name__}")
     return value
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"key {key!r} given twice")
-        result[key] = value
-    return result
-
-
-def _no_nan(constant: str) -> NoReturn:
-    # JSON.parse in the browser refuses these; Python's json accepts them.
-    raise ValueError(f"{constant} is not valid JSON")

@@ -114,21 +114,54 @@ class Settings:
 
     @property
     def widget_defaults(self) -> WidgetDefaults:
-        """The account settings every tag renders with."""
+        """The account settings every tag renders with; checked once for
+        as long as the setting stays the same, not on every render."""
         values = self.values
+        on_error = self.on_error
+        segment_keys = values.get("SEGMENT_KEYS", ())
+        internal_ips = self.internal_ips
+        key = (
+            values.get("ORG"),
+            values.get("SCRIPT_SRC"),
+            tuple(segment_keys) if isinstance(segment_keys, list | tuple) else segment_keys,
+            on_error,
+            self.enabled,
+            tuple(internal_ips) if isinstance(internal_ips, list | tuple) else internal_ips,
+            values.get("TRUSTED_PROXIES", 0),
+        )
+        cached = _widget_defaults.get(key) if _hashable(key) else None
+        if cached is None:
+            cached = self._widget_defaults(values, on_error)
+            if _hashable(key):
+                _widget_defaults.clear()  # one entry: the settings in force
+                _widget_defaults[key] = cached
+        return cached
+
+    def _widget_defaults(self, values: Mapping[str, Any], on_error: OnError) -> WidgetDefaults:
         try:
             return WidgetDefaults(
                 # Whatever the settings hold: WidgetDefaults checks it.
                 org=values.get("ORG"),  # type: ignore[arg-type]
                 script_src=values.get("SCRIPT_SRC"),  # type: ignore[arg-type]
                 segment_keys=values.get("SEGMENT_KEYS", ()),
-                on_error=self.on_error,
+                on_error=on_error,
                 enabled=self.enabled,
                 internal_ips=self.internal_ips,
                 trusted_proxies=values.get("TRUSTED_PROXIES", 0),
             )
         except ValidationError as error:
             raise ImproperlyConfigured(f"CSWIDGET: {error}") from error
+
+
+_widget_defaults: dict[object, WidgetDefaults] = {}
+
+
+def _hashable(key: object) -> bool:
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
 
 
 conf = Settings()
