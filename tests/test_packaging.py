@@ -171,9 +171,9 @@ def test_wheel_metadata_publishes_no_development_tools(wheel: Path) -> None:
     assert sorted(metadata.get_all("Requires-Dist")) == [
         "django>=4.2; extra == 'django'",
         "html5lib>=1.1; extra == 'lint'",
-        "jinja2>=3.1",
+        "jinja2>=3.1.2",
         "jsonschema>=4.18; extra == 'schema'",
-        "markupsafe>=2.1",
+        "markupsafe>=2.1.1",
         "python-multipart>=0.0.9; extra == 'demo'",
         "starlette>=0.37; extra == 'demo'",
         "uvicorn>=0.29; extra == 'demo'",
