@@ -35,6 +35,13 @@
 
   // Set once, by the first successful init().
   let widget = null;
+  // The last element outside the survey that had focus.
+  let lastFocused = null;
+  document.addEventListener("focusin", (event) => {
+    if (!widget || !widget.root.contains(event.target)) {
+      lastFocused = event.target;
+    }
+  });
 
   function report(message) {
     console.error(`CustomerSureSurveyWidget: ${message}`);
@@ -147,6 +154,7 @@
     });
 
     return {
+      container,
       root,
       dialog,
       close,
@@ -158,8 +166,43 @@
     };
   }
 
+  // The element focus returns to: the one that had focus when the survey
+  // opened (a button disabled since, as on a checkout page, loses it).
+  function opener() {
+    const active = document.activeElement;
+    return active && active !== document.body ? active : lastFocused;
+  }
+
+  function focusIfPossible(target) {
+    if (!target || !target.isConnected || typeof target.focus !== "function") {
+      return false;
+    }
+    target.focus();
+    return document.activeElement === target;
+  }
+
+  // Focus goes back to the opener; when it is gone or disabled, to its nearest
+  // focusable ancestor, then to the trigger; never to <body>, where keyboard
+  // and screen reader users would have to start the page over.
+  function restoreFocus(target) {
+    for (let node = target; node && node !== document.body; node = node.parentElement) {
+      if (focusIfPossible(node)) {
+        return;
+      }
+    }
+    if (focusIfPossible(widget.trigger)) {
+      return;
+    }
+    const region = (target && target.isConnected && target.closest("main, section, [role=main]")) ||
+      document.querySelector("main, [role=main]") || widget.container;
+    if (region) {
+      region.tabIndex = -1;
+      region.focus();
+    }
+  }
+
   function show() {
-    widget.returnFocus = document.activeElement;
+    widget.returnFocus = opener();
     if (!widget.frame.hasAttribute("src")) {
       // Loaded on first open: pages that never open the survey never load it.
       widget.frame.src = widget.url;
@@ -189,11 +232,7 @@
     }
     const target = widget.returnFocus;
     widget.returnFocus = null;
-    if (target && target !== document.body && target.isConnected && target.focus) {
-      target.focus();
-    } else if (widget.trigger) {
-      widget.trigger.focus();
-    }
+    restoreFocus(target);
   }
 
   function init() {
