@@ -87,7 +87,9 @@ def test_builder_starts_empty_with_the_real_shapes_as_placeholders(base_url: str
         ("survey", "survey-url-code"),
         ("script_src", "https://…/survey_widget.js"),
     ]:
-        assert re.search(f'name="{name}"[^>]* value="" placeholder="{re.escape(shape)}"', page), name
+        assert re.search(f'name="{name}"[^>]* value="" placeholder="{re.escape(shape)}"', page), (
+            name
+        )
     assert "/static/survey_widget.js" not in page
 
 
