@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo test bench lint typecheck check clean
+.PHONY: demo test bench lint typecheck check clean docs screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ test: $(VENV)/.test-installed
 	chromium="$$($(PY) tests/ensure_chromium.py)" && \
 	CSWIDGET_CHROMIUM="$$chromium" $(PY) -m pytest $(PYTEST_ARGS)
 
+# The documentation site, built strictly (broken links fail) into site/.
+docs: $(VENV)/.test-installed
+	$(PY) -m mkdocs build --strict --site-dir site
+
+# Only here, never in `make test`: screenshots differ with the machine's fonts.
+screenshots: $(VENV)/.test-installed
+	chromium="$$($(PY) tests/ensure_chromium.py)" && \
+	CSWIDGET_CHROMIUM="$$chromium" $(PY) tests/screenshots.py
+
 bench: $(VENV)/.test-installed
 	$(PY) benchmarks/run.py
 
@@ -44,4 +53,4 @@ typecheck: $(VENV)/.test-installed
 check: lint typecheck test
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache .ruff_cache .hypothesis

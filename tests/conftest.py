@@ -2,6 +2,57 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 # tests/ holds shared test modules (hostile.py, livesrv.py) imported by name.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+# --- `make test` leaves the work tree as it found it. ---
+# Compared over the whole run, so it holds for every test, including any
+# added later: a run that writes into tracked paths (screenshots, docs,
+# fixtures) or leaves untracked files behind fails, naming the paths.
+# (Screenshots are made only by `make screenshots`.)
+
+ROOT = Path(__file__).resolve().parents[1]
+TREE_BEFORE = pytest.StashKey[str | None]()
+
+
+def work_tree_status(root: Path = ROOT) -> str | None:
+    """`git status --porcelain` of the checkout; None outside a git checkout (an sdist)."""
+    import shutil
+    import subprocess
+
+    git = shutil.which("git")
+    if git is None or not (root / ".git").exists():
+        return None
+    result = subprocess.run(
+        [git, "status", "--porcelain", "--untracked-files=all"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout if result.returncode == 0 else None
+
+
+def pytest_sessionstart(session: Any) -> None:
+    session.config.stash[TREE_BEFORE] = work_tree_status()
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    before = session.config.stash.get(TREE_BEFORE, None)
+    after = work_tree_status()
+    if before is None or after == before:
+        return
+    changed = sorted(set(after.splitlines()) ^ set(before.splitlines()))
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            "FAILED: the test run changed the work tree (git status --porcelain):", red=True
+        )
+        for line in changed:
+            reporter.write_line(f"  {line}", red=True)
+    session.exitstatus = 1
