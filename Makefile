@@ -33,7 +33,7 @@ test: $(VENV)/.test-installed
 
 # The documentation site, built strictly (broken links fail) into site/.
 docs: $(VENV)/.test-installed
-	$(PY) -m mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
 
 # Only here, never in `make test`: screenshots differ with the machine's fonts.
 screenshots: $(VENV)/.test-installed

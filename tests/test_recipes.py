@@ -1,7 +1,7 @@
 """The integration recipes in the docs are exactly what these tests run.
 
 Each file under docs/recipes/ runs here through its real framework, and its
-text must appear verbatim as a fenced code block in README.md.
+text must appear verbatim as a fenced code block in a page of docs/.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from livesrv import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPES = ROOT / "docs" / "recipes"
-DOCS = [ROOT / "README.md"]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCED_BLOCK = re.compile(r"^```[^\n]*\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 WIDGET_PARAMS = (
