@@ -4,6 +4,7 @@ headers, errors, shape, order and pagination."""
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -28,11 +29,16 @@ def base_url() -> Iterator[str]:
     # A clock a minute apart per response: submitted_at is predictable.
     minutes = itertools.count()
     store = ResponseStore(clock=lambda: START + timedelta(minutes=next(minutes)))
-    with serve(create_app(responses=store)) as url:
+    with serve(create_app(responses=store)) as url, httpx.Client() as browser:
+        # The survey form carries a CSRF token that goes with the cookie the page sets.
+        page = browser.get(url + "/sandbox/acme/Chk0ut2166x").text
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
+        assert token is not None
         for comment in ("first", "second", "third"):
-            sent = httpx.post(
+            sent = browser.post(
                 url + "/sandbox/acme/Chk0ut2166x",
                 data={
+                    "csrf_token": token.group(1),
                     "survey_params": '{"email":"kate@example.com","reference":"ORDER-1"}',
                     "customer.email": "kate@example.com",
                     "q22001": "10",
