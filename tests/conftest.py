@@ -9,6 +9,7 @@ import pytest
 # tests/ holds shared test modules (hostile.py, livesrv.py) imported by name.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from worktree import work_tree_status
 
 # --- `make test` leaves the work tree as it found it. ---
 # Compared over the whole run, so it holds for every test, including any
@@ -16,26 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # fixtures) or leaves untracked files behind fails, naming the paths.
 # (Screenshots are made only by `make screenshots`.)
 
-ROOT = Path(__file__).resolve().parents[1]
 TREE_BEFORE = pytest.StashKey[str | None]()
-
-
-def work_tree_status(root: Path = ROOT) -> str | None:
-    """`git status --porcelain` of the checkout; None outside a git checkout (an sdist)."""
-    import shutil
-    import subprocess
-
-    git = shutil.which("git")
-    if git is None or not (root / ".git").exists():
-        return None
-    result = subprocess.run(
-        [git, "status", "--porcelain", "--untracked-files=all"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.stdout if result.returncode == 0 else None
 
 
 def pytest_sessionstart(session: Any) -> None:

@@ -11,7 +11,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import ROOT, work_tree_status
+from worktree import ROOT, work_tree_status
 
 
 def test_the_work_tree_check_sees_a_changed_and_a_new_file(tmp_path: Path) -> None:
