@@ -192,3 +192,29 @@ def test_page_holds_on_the_device(
     send_survey_and_close(page, device, touch)
     assert overflow(page) == []
     assert watch.problems() == CLEAN
+
+
+def test_builder_with_errors_stacks_on_a_phone_and_passes_axe(
+    demo_url: str, browser: Browser, playwright: Playwright
+) -> None:
+    for device in ("android-320", "desktop-1280"):
+        context = browser.new_context(**context_options(playwright, device))
+        page = context.new_page()
+        page.goto(demo_url + "/builder")
+        page.get_by_label("Account subdomain (org)").fill("not a subdomain")
+        page.get_by_label("Key 1").fill("email")
+        page.get_by_label("Value 1").fill("not-an-email")
+        page.get_by_label("Category 1").select_option("customer")
+        page.get_by_label("Value 1").press("Enter")
+        expect(page.locator("#error-summary")).to_be_focused()
+        assert overflow(page) == []
+        assert axe_violations(page) == []
+        tops = [
+            page.get_by_label(f"{name} 1").bounding_box()["y"]  # type: ignore[index]
+            for name in ("Key", "Value", "Category")
+        ]
+        if device == "android-320":
+            assert tops[0] < tops[1] < tops[2]  # one under the other
+        else:
+            assert tops[0] == tops[1] == tops[2]  # one row
+        context.close()
