@@ -27,6 +27,8 @@ from .security import Receive, Scope, SecurityHeaders, Send
 from .surveys import load_account
 
 HERE = Path(__file__).parent
+# The REST API authenticates with a header, not a cookie: no CSRF token there.
+API_PREFIXES = tuple(sorted({"/" + route.path.strip("/").split("/")[0] for route in rest.routes}))
 SCRIPTED_DEFAULT_DELAY_MS = 20_000
 MAX_DELAY_MS = 600_000
 
@@ -200,7 +202,12 @@ def create_app(*, responses: ResponseStore | None = None) -> Starlette:
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[
-            Middleware(SecurityHeaders, secret=secrets.token_bytes(32), on_forbidden=forbidden)
+            Middleware(
+                SecurityHeaders,
+                secret=secrets.token_bytes(32),
+                on_forbidden=forbidden,
+                csrf_exempt=API_PREFIXES,
+            )
         ],
         exception_handlers={403: error_page, 404: error_page, 405: error_page},
     )

@@ -81,10 +81,20 @@ def _cookie(scope: Scope) -> str | None:
 class SecurityHeaders:
     """Adds the headers to every HTTP response and refuses forged form posts."""
 
-    def __init__(self, app: ASGIApp, *, secret: bytes, on_forbidden: ASGIApp) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        secret: bytes,
+        on_forbidden: ASGIApp,
+        csrf_exempt: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.secret = secret
         self.on_forbidden = on_forbidden
+        # Path prefixes of APIs that authenticate with a header, never a cookie:
+        # a cross-site form has no credentials to borrow there.
+        self.csrf_exempt = csrf_exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -117,13 +127,22 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                own = message.get("headers", [])
+                # A page that sets its own policy (with its own nonce) keeps it:
+                # two policies would both apply, and each block the other's nonce.
+                has_policy = any(bytes(k).lower() == b"content-security-policy" for k, _ in own)
                 message["headers"] = [
-                    *message.get("headers", []),
-                    *((name, value.encode("latin-1")) for name, value in headers),
+                    *own,
+                    *(
+                        (name, value.encode("latin-1"))
+                        for name, value in headers
+                        if not (has_policy and name == b"content-security-policy")
+                    ),
                 ]
             await send(message)
 
-        if scope["method"] not in SAFE_METHODS:
+        exempt = scope["path"].startswith(self.csrf_exempt) if self.csrf_exempt else False
+        if scope["method"] not in SAFE_METHODS and not exempt:
             checked = await self._checked_body(scope, receive, expected=state["csrf_token"])
             if checked is None:
                 await self.on_forbidden(scope, receive, send_with_headers)
@@ -156,7 +175,7 @@ class SecurityHeaders:
                 break
         body = b"".join(chunks)
         given = parse_qs(body.decode("latin-1")).get(CSRF_FIELD, [""])[0]
-        if not hmac.compare_digest(given.encode("latin-1"), expected.encode()):
+        if not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode()):
             return None
         sent = False
 
