@@ -42,13 +42,21 @@ def builder_with_errors(page: Page) -> None:
     expect(page.locator("#error-summary")).to_be_focused()
 
 
+def scroll_to(selector: str) -> Any:
+    def scroll(page: Page) -> None:
+        page.locator(selector).evaluate("(el) => el.scrollIntoView({block: 'start'})")
+        page.evaluate("window.scrollBy(0, -16)")
+
+    return scroll
+
+
 # (file name, device, path, what to do before the shot)
 SHOTS: list[tuple[str, str, str, Any]] = [
     ("index.png", "desktop", "/", None),
     ("popover-desktop.png", "desktop", "/logged-in", open_survey),
-    ("phone-logged-in.png", "phone", "/logged-in", None),
+    ("phone-logged-in.png", "phone", "/logged-in", scroll_to("table.session caption")),
     ("popover-phone.png", "phone", "/logged-in", open_survey),
-    ("phone-hostile.png", "phone", "/hostile", None),
+    ("phone-hostile.png", "phone", "/hostile", scroll_to("table.corpus >> nth=3 >> caption")),
     ("phone-builder-errors.png", "phone", "/builder", builder_with_errors),
 ]
 
