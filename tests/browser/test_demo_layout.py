@@ -218,3 +218,37 @@ def test_builder_with_errors_stacks_on_a_phone_and_passes_axe(
         else:
             assert tops[0] == tops[1] == tops[2]  # one row
         context.close()
+
+
+# Every character reference in a snippet's text, as the line boxes it spans.
+ENTITY_LINES = """(pre) => {
+  const text = pre.firstChild.firstChild;
+  const lines = [];
+  for (const match of text.data.matchAll(/&#?[0-9A-Za-z]+;/g)) {
+    const range = document.createRange();
+    range.setStart(text, match.index);
+    range.setEnd(text, match.index + match[0].length);
+    lines.push(new Set(Array.from(range.getClientRects(), (box) => Math.round(box.top))).size);
+  }
+  return lines;
+}"""
+
+
+def test_snippets_never_break_inside_an_entity_and_show_that_they_scroll(
+    demo_url: str, browser: Browser, playwright: Playwright
+) -> None:
+    context = browser.new_context(**context_options(playwright, "android-320"))
+    page = context.new_page()
+    page.goto(demo_url + "/logged-in")
+    pre = page.locator("details.snippet pre")
+    lines = pre.evaluate(ENTITY_LINES)
+    assert len(lines) > 50
+    assert set(lines) == {1}
+    style = pre.evaluate(
+        "(el) => [getComputedStyle(el).overflowX, getComputedStyle(el).backgroundImage,"
+        " el.scrollWidth > el.clientWidth]"
+    )
+    assert style[0] == "auto"
+    assert style[1].count("radial-gradient") == 4  # the shadows at the edges that scroll
+    assert style[2] is True  # on a phone the long attribute does scroll
+    context.close()
