@@ -4,7 +4,6 @@ headers, errors, shape, order and pagination."""
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +13,7 @@ from demo_site.app import create_app
 from demo_site.responses import ResponseStore
 from demo_site.rest import DEMO_API_TOKEN, MEDIA_TYPE
 
+from demo_forms import form_session
 from livesrv import serve
 
 HEADERS = {
@@ -29,16 +29,14 @@ def base_url() -> Iterator[str]:
     # A clock a minute apart per response: submitted_at is predictable.
     minutes = itertools.count()
     store = ResponseStore(clock=lambda: START + timedelta(minutes=next(minutes)))
-    with serve(create_app(responses=store)) as url, httpx.Client() as browser:
+    with serve(create_app(responses=store)) as url:
         # The survey form carries a CSRF token that goes with the cookie the page sets.
-        page = browser.get(url + "/sandbox/acme/Chk0ut2166x").text
-        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-        assert token is not None
+        browser, token = form_session(url + "/sandbox/acme/Chk0ut2166x")
         for comment in ("first", "second", "third"):
             sent = browser.post(
                 url + "/sandbox/acme/Chk0ut2166x",
                 data={
-                    "csrf_token": token.group(1),
+                    "csrf_token": token,
                     "survey_params": '{"email":"kate@example.com","reference":"ORDER-1"}',
                     "customer.email": "kate@example.com",
                     "q22001": "10",
@@ -46,6 +44,7 @@ def base_url() -> Iterator[str]:
                 },
             )
             assert sent.status_code == 200
+        browser.close()
         yield url
 
 

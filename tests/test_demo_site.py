@@ -20,6 +20,7 @@ from markupsafe import escape
 
 import hostile
 from cswidget import Widget
+from demo_forms import form_session
 from livesrv import serve
 
 NONCE = re.compile(r'nonce="[^"]*"')
@@ -34,19 +35,6 @@ SNIPPET = re.compile(
 def base_url() -> Iterator[str]:
     with serve(create_app()) as url:
         yield url
-
-
-CSRF_FIELD = re.compile(r'<input type="hidden" name="csrf_token" value="([0-9a-f]{64})">')
-
-
-def form_session(url: str) -> tuple[httpx.Client, str]:
-    """A client holding the CSRF cookie, and the token the page at `url` put in its form."""
-    client = httpx.Client()
-    match = CSRF_FIELD.search(client.get(url).text)
-    if match is None:
-        client.close()
-        raise AssertionError(f"{url} has no CSRF token in its form")
-    return client, match.group(1)
 
 
 def post_builder(base_url: str, data: dict[str, object]) -> httpx.Response:
