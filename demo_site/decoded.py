@@ -69,4 +69,13 @@ def decode(snippet: str, segment_keys: tuple[str, ...] | None = None) -> list[Pa
 
 
 def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    # Readable non-ASCII, but \u escapes for what HTML may not carry (C1
+    # controls, DEL, noncharacters): JSON escapes the C0 controls itself.
+    return "".join(
+        json.dumps(char)[1:-1] if _forbidden_in_html(ord(char)) else char
+        for char in json.dumps(value, ensure_ascii=False)
+    )
+
+
+def _forbidden_in_html(code: int) -> bool:
+    return 0x7F <= code <= 0x9F or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE

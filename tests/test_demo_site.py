@@ -412,3 +412,28 @@ def test_gallery_without_a_checkout_says_so(
         gallery.corpus.cache_clear()
     assert response.status_code == 404
     assert "only exists in a" in response.text
+
+
+def test_decoded_params_are_the_snippets_own_by_category() -> None:
+    from demo_site.decoded import Param, decode
+
+    widget = Widget(org="acme", survey="AKknWccEFf7", script_src="/w.js", segment_keys=["region"])
+    snippet = widget.embed(
+        {
+            "email": "kate@example.com",
+            "region": "north",
+            "staff_code": "leia",
+            "reference": 'INV "1"',
+            "note": "a\x85b\ufffe é",
+        }
+    )
+    assert decode(snippet, ("region",)) == [
+        Param("Widget", "org", '"acme"'),
+        Param("Widget", "survey", '"AKknWccEFf7"'),
+        Param("Customer field", "email", '"kate@example.com"'),
+        Param("Segment", "region", '"north"'),
+        Param("Segment", "staff_code", '"leia"'),
+        Param("Unique metadata (link field)", "reference", '"INV \\"1\\""'),
+        # Readable, but what HTML may not carry stays a JSON escape.
+        Param("Unique metadata", "note", '"a\\u0085b\\ufffe é"'),
+    ]
