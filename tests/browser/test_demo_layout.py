@@ -255,3 +255,17 @@ def test_snippets_never_break_inside_an_entity_and_show_that_they_scroll(
     assert style[1].count("radial-gradient") == 4  # the shadows at the edges that scroll
     assert style[2] is True  # on a phone the long attribute does scroll
     context.close()
+
+
+def test_the_thank_you_view_passes_axe_on_a_phone_and_desktop(
+    demo_url: str, browser: Browser, playwright: Playwright
+) -> None:
+    for device in sorted(AXE_DEVICES):
+        context = browser.new_context(**context_options(playwright, device))
+        page = context.new_page()
+        page.goto(demo_url + SANDBOX)
+        page.get_by_role("button", name="Send feedback").click()
+        expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+        assert overflow(page) == []
+        assert axe_violations(page) == []
+        context.close()
