@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo test bench lint typecheck check clean
+.PHONY: demo test bench lint typecheck check clean docs screenshots
 
 # pip >= 25.1 installs PEP 735 dependency groups (--group); the upgrade gets it.
 $(PY):
@@ -43,6 +43,15 @@ test: $(VENV)/.test-installed node_modules/.installed
 	CSWIDGET_CHROMIUM="$$chromium" $(PY) -m pytest $(PYTEST_ARGS) && \
 	CSWIDGET_CHROMIUM="$$chromium" $(PY) -m nox --sessions django6 oldest
 
+# The documentation site, built strictly (broken links fail) into site/.
+docs: $(VENV)/.test-installed
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+
+# Only here, never in `make test`: screenshots differ with the machine's fonts.
+screenshots: $(VENV)/.test-installed
+	chromium="$$($(PY) tests/ensure_chromium.py)" && \
+	CSWIDGET_CHROMIUM="$$chromium" $(PY) tests/screenshots.py
+
 bench: $(VENV)/.test-installed
 	$(PY) benchmarks/run.py
 
@@ -56,4 +65,4 @@ typecheck: $(VENV)/.test-installed
 check: lint typecheck test
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .nox node_modules
+	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache .ruff_cache .hypothesis .nox node_modules

@@ -10,6 +10,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -19,11 +21,14 @@ from starlette.templating import Jinja2Templates
 import cswidget.jinja
 from cswidget.vocabulary import CUSTOMER_FIELDS
 
-from . import builder, gallery, lifecycle, pages, rest, sandbox
+from . import builder, decoded, gallery, lifecycle, pages, rest, sandbox
 from .responses import ResponseStore
+from .security import Receive, Scope, SecurityHeaders, Send
 from .surveys import load_account
 
 HERE = Path(__file__).parent
+# The REST API authenticates with a header, not a cookie: no CSRF token there.
+API_PREFIXES = tuple(sorted({"/" + route.path.strip("/").split("/")[0] for route in rest.routes}))
 SCRIPTED_DEFAULT_DELAY_MS = 20_000
 MAX_DELAY_MS = 600_000
 
@@ -39,11 +44,13 @@ def make_templates() -> Jinja2Templates:
     env.filters["pyrepr"] = repr
     # Markup shown as source: a plain str, so autoescape escapes it.
     env.filters["source"] = str.__str__
-    return Jinja2Templates(env=env)
+    env.filters["decoded"] = decoded.decode
+    return Jinja2Templates(env=env, context_processors=[request_security])
 
 
-def new_nonce() -> str:
-    return secrets.token_urlsafe(18)
+def request_security(request: Request) -> dict[str, str]:
+    """The nonce and CSRF token SecurityHeaders chose for this request, for every template."""
+    return {"csp_nonce": request.state.csp_nonce, "csrf_token": request.state.csrf_token}
 
 
 def render_snippet(templates: Jinja2Templates, scenario: pages.Scenario, nonce: str) -> Markup:
@@ -54,14 +61,11 @@ def render_snippet(templates: Jinja2Templates, scenario: pages.Scenario, nonce: 
 def _page(
     request: Request,
     slug: str,
-    *,
-    nonce: str | None = None,
-    headers: dict[str, str] | None = None,
     **context: Any,
 ) -> Response:
     templates: Jinja2Templates = request.app.state.templates
     scenario = pages.BY_SLUG[slug]
-    nonce = nonce or new_nonce()
+    nonce = request.state.csp_nonce
     return templates.TemplateResponse(
         request,
         f"{slug}.html",
@@ -72,20 +76,15 @@ def _page(
             **pages.snippet_context(nonce=nonce),
             **context,
         },
-        headers=headers,
     )
 
 
 async def index(request: Request) -> Response:
     templates: Jinja2Templates = request.app.state.templates
-    builder_defaults = builder.build(builder.Form())
     snippets = {
-        scenario.slug: (
-            builder_defaults.snippet
-            if scenario.slug == "builder"
-            else render_snippet(templates, scenario, new_nonce())
-        )
+        scenario.slug: render_snippet(templates, scenario, request.state.csp_nonce)
         for scenario in pages.SCENARIOS
+        if scenario.slug != "builder"
     }
     return templates.TemplateResponse(request, "index.html", {"snippets": snippets})
 
@@ -110,9 +109,9 @@ async def deferred(request: Request) -> Response:
 
 
 async def csp(request: Request) -> Response:
-    nonce = new_nonce()
-    policy = f"script-src 'nonce-{nonce}'; object-src 'none'; base-uri 'none'"
-    return _page(request, "csp", nonce=nonce, headers={"Content-Security-Policy": policy})
+    # Every page gets the same strict policy (security.SecurityHeaders); this
+    # page shows it off.
+    return _page(request, "csp")
 
 
 async def logged_in(request: Request) -> Response:
@@ -134,9 +133,12 @@ async def snippet_builder(request: Request) -> Response:
     form = builder.Form()
     status_code = 200
     if request.method == "POST":
-        form = builder.read_form(await request.form())
-        if (await request.form()).get("action") == "add_row":
-            form.rows.append(builder.Row())
+        data = await request.form()
+        form = builder.read_form(data)
+        if data.get("action") == "add_row":
+            # At the limit the button is gone; a crafted post adds nothing.
+            if len(form.rows) < builder.MAX_ROWS:
+                form.rows.append(builder.Row())
         else:
             result = builder.build(form)
             status_code = 200 if result.snippet is not None else 422
@@ -150,9 +152,31 @@ async def snippet_builder(request: Request) -> Response:
             "form": form,
             "result": result,
             "categories": builder.CATEGORY_LABELS,
+            "builder": builder,
         },
         status_code=status_code,
     )
+
+
+async def error_page(request: Request, exc: Exception) -> Response:
+    """Styled 403, 404 and 405 pages that lead back home."""
+    status_code = exc.status_code if isinstance(exc, HTTPException) else 500
+    headers = exc.headers if isinstance(exc, HTTPException) else None
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status_code": status_code, "path": request.url.path},
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+async def forbidden(scope: Scope, receive: Receive, send: Send) -> None:
+    """The answer to a form post without a valid CSRF token."""
+    request = Request(scope, receive)
+    response = await error_page(request, HTTPException(403))
+    await response(scope, receive, send)
 
 
 async def favicon(request: Request) -> Response:
@@ -177,7 +201,16 @@ def create_app(*, responses: ResponseStore | None = None) -> Starlette:
             *sandbox.routes,
             *lifecycle.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-        ]
+        ],
+        middleware=[
+            Middleware(
+                SecurityHeaders,
+                secret=secrets.token_bytes(32),
+                on_forbidden=forbidden,
+                csrf_exempt=API_PREFIXES,
+            )
+        ],
+        exception_handlers={403: error_page, 404: error_page, 405: error_page},
     )
     app.state.templates = make_templates()
     app.state.account = load_account()

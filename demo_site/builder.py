@@ -1,7 +1,8 @@
 """The snippet builder: a form in, `Widget.embed()` out, or the errors per field.
 
 The builder only collects the form into the library's inputs; every check
-is the library's, and its `ValidationError.to_dict()` is shown as is.
+is the library's, and its `ValidationError.to_dict()` is shown as is, with a
+sentence for people next to each error's machine code.
 """
 
 from __future__ import annotations
@@ -14,7 +15,20 @@ from starlette.datastructures import FormData
 
 from cswidget import SurveyParams, ValidationError, Widget, rules
 from cswidget.errors import FieldError
-from cswidget.vocabulary import BUILTIN_SEGMENT_KEYS, INVALID_VALUE, MESSAGE
+from cswidget.vocabulary import (
+    ALLOWED_VALUES,
+    BUILTIN_SEGMENT_KEYS,
+    DISALLOWED_VALUES,
+    FORBIDDEN_VALUE,
+    INVALID_FORMAT,
+    INVALID_VALUE,
+    MAX_KEY_LENGTH,
+    MAX_VALUE_LENGTH,
+    MAXIMUM,
+    MESSAGE,
+    REQUIRED,
+    WRONG_LENGTH,
+)
 
 # Row category -> the SurveyParams argument and the prefix of its error fields.
 CATEGORIES = {"customer": "customer", "segment": "segments", "metadata": "metadata"}
@@ -24,9 +38,20 @@ CATEGORY_LABELS = {
     "metadata": "Unique metadata",
 }
 DEFAULT_ROWS = 4
+# Rows past this are refused with an error, never dropped.
 MAX_ROWS = 40
-
-DEFAULTS = {"org": "acme", "survey": "AKknWccEFf7", "script_src": "/static/survey_widget.js"}
+WIDGET_FIELDS = ("org", "survey", "script_src")
+FIELD_LABELS = {
+    "org": "Account subdomain (org)",
+    "survey": "Survey URL code",
+    "script_src": "Widget script URL",
+}
+# The shapes CustomerSure's own snippet shows; never a value that only works here.
+PLACEHOLDERS = {
+    "org": "your-subdomain",
+    "survey": "survey-url-code",
+    "script_src": "https://…/survey_widget.js",
+}
 
 
 @dataclass
@@ -42,9 +67,9 @@ class Row:
 
 @dataclass
 class Form:
-    org: str = DEFAULTS["org"]
-    survey: str = DEFAULTS["survey"]
-    script_src: str = DEFAULTS["script_src"]
+    org: str = ""
+    survey: str = ""
+    script_src: str = ""
     rows: list[Row] = field(default_factory=lambda: [Row() for _ in range(DEFAULT_ROWS)])
 
 
@@ -60,6 +85,10 @@ class Result:
     def error_dict(self) -> dict[str, Any] | None:
         return None if self.error is None else self.error.to_dict()
 
+    @property
+    def custom_segment_keys(self) -> tuple[str, ...]:
+        return tuple(_custom_segments(self.form))
+
 
 def read_form(data: FormData) -> Form:
     def text(name: str) -> str:
@@ -74,16 +103,23 @@ def read_form(data: FormData) -> Form:
             category=str(category) if category in CATEGORIES else "metadata",
         )
         for key, value, category in zip(keys, values, categories, strict=False)
-    ][:MAX_ROWS]
+    ]
     return Form(org=text("org"), survey=text("survey"), script_src=text("script_src"), rows=rows)
+
+
+def _custom_segments(form: Form) -> list[str]:
+    keys = [row.key for row in form.rows if not row.blank and row.category == "segment"]
+    return list(dict.fromkeys(k for k in keys if k not in BUILTIN_SEGMENT_KEYS))
 
 
 def build(form: Form) -> Result:
     """The snippet for `form`, or every error found, never both."""
     errors: list[FieldError] = []
-    used = [(index, row) for index, row in enumerate(form.rows) if not row.blank]
+    used = [row for row in form.rows if not row.blank]
+    if len(used) > MAX_ROWS:
+        errors.append(FieldError(rules.SURVEY_PARAMS, "params", WRONG_LENGTH, {MAXIMUM: MAX_ROWS}))
     grouped: dict[str, dict[str, str]] = {name: {} for name in CATEGORIES.values()}
-    for _index, row in used:
+    for row in used:
         category = CATEGORIES[row.category]
         if row.key in grouped[category]:
             # A mapping would keep only the last one: say so instead of losing data.
@@ -96,14 +132,13 @@ def build(form: Form) -> Result:
                 )
             )
         grouped[category][row.key] = row.value
-    custom_segments = [k for k in grouped["segments"] if k not in BUILTIN_SEGMENT_KEYS]
     widget = None
     try:
         widget = Widget(
             org=form.org,
             survey=form.survey,
             script_src=form.script_src,
-            segment_keys=custom_segments,
+            segment_keys=_custom_segments(form),
         )
     except ValidationError as error:
         errors += error.errors
@@ -127,25 +162,97 @@ def _by_control(form: Form, errors: list[FieldError]) -> dict[str, list[FieldErr
     """Which form control each error belongs to, so it is shown next to it."""
     controls: dict[str, list[FieldError]] = {}
     for error in errors:
-        controls.setdefault(_control_of(form, error.field), []).append(error)
+        controls.setdefault(_control_of(form, error), []).append(error)
     return controls
 
 
-def _control_of(form: Form, error_field: str) -> str:
-    if error_field in ("org", "survey", "script_src"):
-        return error_field
-    category, _, key = error_field.partition(".")
+def is_about_value(error: FieldError) -> bool:
+    """Whether a `category.key` error is about the row's value, not its key."""
+    if error.error == INVALID_FORMAT:
+        return True  # an email that is not one
+    return error.error == WRONG_LENGTH and error.extra_info.get(MAXIMUM) == MAX_VALUE_LENGTH
+
+
+def _control_of(form: Form, error: FieldError) -> str:
+    if error.field in WIDGET_FIELDS:
+        return error.field
+    category, _, key = error.field.partition(".")
+    part = "value" if is_about_value(error) else "key"
     for index, row in enumerate(form.rows):
         if not row.blank and CATEGORIES[row.category] == category and row.key == key:
-            return f"row-{index}-key"
-    if error_field.startswith("segment_keys["):
+            return f"row-{index}-{part}"
+    if error.field.startswith("segment_keys["):
         # A custom segment key the widget refused: point at its row.
-        position = int(error_field[len("segment_keys[") : -1])
-        segments = [
-            index
-            for index, row in enumerate(form.rows)
-            if not row.blank and row.category == "segment" and row.key not in BUILTIN_SEGMENT_KEYS
-        ]
-        if position < len(segments):
-            return f"row-{segments[position]}-key"
+        position = int(error.field[len("segment_keys[") : -1])
+        segments = _custom_segments(form)
+        for index, row in enumerate(form.rows):
+            if (
+                position < len(segments)
+                and row.category == "segment"
+                and row.key == segments[position]
+            ):
+                return f"row-{index}-key"
     return "form"
+
+
+# --- Sentences for people -------------------------------------------------
+# TEMPORARY: developer 8 is adding one shared place for human error messages
+# in the core (cswidget.rules or a messages module); at merge the lead points
+# human_message() at it and deletes this mapping.
+
+
+def human_message(error: FieldError) -> str:
+    """One sentence saying what is wrong and how to fix it; the machine code is shown beside it."""
+    info = error.extra_info
+    name = error.field
+    if name in WIDGET_FIELDS:
+        return _WIDGET_SENTENCES[name].get(error.error, f"Check the {FIELD_LABELS[name]}.")
+    if name == "params" and error.error == WRONG_LENGTH:
+        return f"Use at most {info.get(MAXIMUM)} rows; this form had more."
+    key = name.partition(".")[2]
+    if error.error == INVALID_VALUE and info.get(MESSAGE) == "the same key is given in two rows":
+        return f"The key “{key}” is in two rows of the same category; keep one of them."
+    if error.error == INVALID_FORMAT:
+        return "This is not an email address: it needs one @ and a dot after it, no spaces."
+    if error.error == WRONG_LENGTH:
+        if info.get(MAXIMUM) == MAX_VALUE_LENGTH:
+            return f"Shorten this value to at most {MAX_VALUE_LENGTH} characters."
+        if info.get(MAXIMUM) == MAX_KEY_LENGTH:
+            return f"Shorten this key to at most {MAX_KEY_LENGTH} characters."
+        return "A key cannot be empty when its row has a value."
+    if error.error == INVALID_VALUE and ALLOWED_VALUES in info:
+        allowed = ", ".join(str(v) for v in info[ALLOWED_VALUES])
+        if name.startswith("customer."):
+            return f"“{key}” is not a customer field. Customer fields are: {allowed}."
+        return f"This segment is not on your account. Allowed: {allowed}."
+    if error.error == FORBIDDEN_VALUE and DISALLOWED_VALUES in info:
+        if key in rules.PROTOTYPE_KEYS:
+            return f"“{key}” cannot be used as a key: it would break the page's JavaScript."
+        return (
+            f"“{key}” would be filed as something else in this category. "
+            "Pick the category whose name it is, or another key."
+        )
+    if error.error == FORBIDDEN_VALUE:
+        return "This key has an invisible or control character; retype it."
+    if name.startswith("segment_keys["):
+        return "This segment key cannot be used; check its spelling."
+    return "This value cannot be used."
+
+
+_WIDGET_SENTENCES = {
+    "org": {
+        REQUIRED: "Enter your account subdomain, as in your CustomerSure address.",
+        INVALID_FORMAT: "Use only letters, digits and hyphens (at most 63), "
+        "not starting or ending with a hyphen.",
+    },
+    "survey": {
+        REQUIRED: "Enter the survey's URL code.",
+        INVALID_FORMAT: "A survey URL code has 1 to 64 letters, digits, "
+        "hyphens or underscores, and no spaces.",
+    },
+    "script_src": {
+        REQUIRED: "Paste the script URL from CustomerSure's snippet.",
+        INVALID_FORMAT: "Paste the script URL exactly as CustomerSure's snippet has it: "
+        "it starts with https:// and has no spaces.",
+    },
+}

@@ -49,6 +49,12 @@ class Scenario:
     summary: str
     # Long snippets are folded on the index.
     long_snippet: bool = False
+    # The nav's short name; the title when not given.
+    short_title: str = ""
+
+    @property
+    def nav_label(self) -> str:
+        return self.short_title or self.title
 
     @property
     def path(self) -> str:
@@ -64,35 +70,41 @@ SCENARIOS = (
         "prebuilt",
         "Pre-built trigger",
         "The plain embed: the widget's own feedback button opens the survey in a popover.",
+        short_title="Pre-built",
     ),
     Scenario(
         "native",
         "Native trigger",
         "The site's own button, rendered by cs.trigger(), opens the survey; "
         "the pre-built button is turned off.",
+        short_title="Native",
     ),
     Scenario(
         "scripted",
         "Scripted",
         "The survey opens from script: when a fake checkout completes, "
         "or after a delay on the page.",
+        short_title="Scripted",
     ),
     Scenario(
         "deferred",
         "Deferred loading",
         "The widget script loads with defer and init() waits for DOMContentLoaded.",
+        short_title="Deferred",
     ),
     Scenario(
         "csp",
         "Strict Content-Security-Policy",
         "Served with a nonce-only script-src policy, fresh nonce per request, "
         "and everything works.",
+        short_title="Strict CSP",
     ),
     Scenario(
         "logged-in",
         "Logged-in customer",
         "Customer fields, staff and site segments, a custom segment and order metadata "
         "come from a (fake) session and end up in the stored response.",
+        short_title="Logged in",
     ),
     Scenario(
         "hostile",
@@ -100,6 +112,7 @@ SCENARIOS = (
         "Every value and key of the project's hostile corpus goes through the widget; "
         "none of it runs and all of it reads back exactly.",
         long_snippet=True,
+        short_title="Hostile values",
     ),
     Scenario(
         "consent",
@@ -130,6 +143,7 @@ SCENARIOS = (
         "Snippet builder",
         "A form for CMS users that returns a ready-to-paste snippet, or the errors "
         "per field in the API's error language.",
+        short_title="Builder",
     ),
 )
 

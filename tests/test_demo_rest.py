@@ -13,6 +13,7 @@ from demo_site.app import create_app
 from demo_site.responses import ResponseStore
 from demo_site.rest import DEMO_API_TOKEN, MEDIA_TYPE
 
+from demo_forms import form_session
 from livesrv import serve
 
 HEADERS = {
@@ -29,10 +30,13 @@ def base_url() -> Iterator[str]:
     minutes = itertools.count()
     store = ResponseStore(clock=lambda: START + timedelta(minutes=next(minutes)))
     with serve(create_app(responses=store)) as url:
+        # The survey form carries a CSRF token that goes with the cookie the page sets.
+        browser, token = form_session(url + "/sandbox/acme/Chk0ut2166x")
         for comment in ("first", "second", "third"):
-            sent = httpx.post(
+            sent = browser.post(
                 url + "/sandbox/acme/Chk0ut2166x",
                 data={
+                    "csrf_token": token,
                     "survey_params": '{"email":"kate@example.com","reference":"ORDER-1"}',
                     "customer.email": "kate@example.com",
                     "q22001": "10",
@@ -40,6 +44,7 @@ def base_url() -> Iterator[str]:
                 },
             )
             assert sent.status_code == 200
+        browser.close()
         yield url
 
 

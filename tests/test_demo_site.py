@@ -1,6 +1,7 @@
 """The demo site's pages, over HTTP: the index shows each page's exact
-snippet, the strict-CSP page nonces every script, the builder answers in
-the API's error language and the sandbox files params by the documented rules."""
+snippet, every response carries a nonce CSP and the other security headers,
+forms need their CSRF token, the builder answers in the API's error language
+and the sandbox files params by the documented rules."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ import html
 import json
 import re
 from collections.abc import Iterator
+from contextlib import closing
 from urllib.parse import quote
 
 import httpx
 import pytest
-from demo_site import gallery, pages
+from demo_site import builder, gallery, pages
 from demo_site.app import create_app
 from markupsafe import escape
 
 import hostile
 from cswidget import Widget
+from demo_forms import form_session
 from livesrv import serve
 
 NONCE = re.compile(r'nonce="[^"]*"')
@@ -34,13 +37,20 @@ def base_url() -> Iterator[str]:
         yield url
 
 
+def post_builder(base_url: str, data: dict[str, object]) -> httpx.Response:
+    client, token = form_session(base_url + "/builder")
+    with closing(client):
+        return client.post(base_url + "/builder", data={**data, "csrf_token": token})
+
+
 def shown_snippets(page_html: str) -> list[str]:
     return [html.unescape(text) for text in SNIPPET.findall(page_html)]
 
 
 def test_index_shows_the_snippet_each_page_embeds(base_url: str) -> None:
     index = httpx.get(base_url + "/").text
-    shown = dict(zip([s.slug for s in pages.SCENARIOS], shown_snippets(index), strict=True))
+    slugs = [s.slug for s in pages.SCENARIOS if s.slug != "builder"]
+    shown = dict(zip(slugs, shown_snippets(index), strict=True))
     for scenario in pages.SCENARIOS:
         if scenario.slug == "builder":
             continue
@@ -52,37 +62,142 @@ def test_index_shows_the_snippet_each_page_embeds(base_url: str) -> None:
         ]
 
 
-def test_index_shows_the_builder_default_snippet(base_url: str) -> None:
+def test_index_shows_a_snippet_for_each_page_but_the_builder(base_url: str) -> None:
     index = httpx.get(base_url + "/").text
-    expected = Widget(org="acme", survey="AKknWccEFf7", script_src="/static/survey_widget.js")
-    assert shown_snippets(index)[-1] == str(expected.embed({}))
+    assert len(shown_snippets(index)) == len(pages.SCENARIOS) - 1
+    assert 'href="/builder"' in index
 
 
-def test_strict_csp_page_nonces_every_script_with_a_fresh_nonce(base_url: str) -> None:
-    first, second = httpx.get(base_url + "/csp"), httpx.get(base_url + "/csp")
-    nonces = []
-    for response in (first, second):
-        policy = response.headers["content-security-policy"]
-        match = re.fullmatch(
-            r"script-src 'nonce-([A-Za-z0-9_-]{24})'; object-src 'none'; base-uri 'none'", policy
+def test_builder_starts_empty_with_the_real_shapes_as_placeholders(base_url: str) -> None:
+    page = httpx.get(base_url + "/builder").text
+    for name, shape in [
+        ("org", "your-subdomain"),
+        ("survey", "survey-url-code"),
+        ("script_src", "https://…/survey_widget.js"),
+    ]:
+        assert re.search(f'name="{name}"[^>]* value="" placeholder="{re.escape(shape)}"', page), (
+            name
         )
-        assert match is not None, policy
-        nonce = match.group(1)
+    assert "/static/survey_widget.js" not in page
+
+
+POLICY = re.compile(
+    "default-src 'self'; script-src 'nonce-([A-Za-z0-9_-]{24})'; style-src 'self'; "
+    "img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors ('none'|'self')"
+)
+PAGE_PATHS = [scenario.path for scenario in pages.SCENARIOS]
+SCRIPTS = {
+    "/prebuilt": 2,
+    "/native": 3,
+    "/scripted": 3,
+    "/deferred": 2,
+    "/csp": 3,
+    "/logged-in": 2,
+    "/hostile": 2,
+    "/builder": 2,
+}
+
+
+@pytest.mark.parametrize("path", PAGE_PATHS)
+def test_every_page_nonces_every_script_with_a_fresh_nonce(base_url: str, path: str) -> None:
+    nonces = []
+    for response in (httpx.get(base_url + path), httpx.get(base_url + path)):
+        match = POLICY.fullmatch(response.headers["content-security-policy"])
+        assert match is not None, response.headers["content-security-policy"]
+        assert match.group(2) == "'none'"
         scripts = re.findall(r"<script\b[^>]*>", response.text)
-        assert len(scripts) == 3
-        assert all(f'nonce="{nonce}"' in tag for tag in scripts)
-        nonces.append(nonce)
+        assert len(scripts) == SCRIPTS[path]
+        assert all(f'nonce="{match.group(1)}"' in tag for tag in scripts)
+        nonces.append(match.group(1))
     assert nonces[0] != nonces[1]
 
 
-def test_only_the_csp_page_sends_a_policy(base_url: str) -> None:
-    assert "content-security-policy" not in httpx.get(base_url + "/prebuilt").headers
+@pytest.mark.parametrize(
+    ("path", "status", "ancestors"),
+    [
+        ("/", 200, "'none'"),
+        ("/builder", 200, "'none'"),
+        ("/static/demo.css", 200, "'none'"),
+        ("/no-such-page", 404, "'none'"),
+        ("/feedback_responses", 401, "'none'"),
+        # Only the survey the widget frames may be framed, and only by this site.
+        ("/sandbox/acme/AKknWccEFf7", 200, "'self'"),
+    ],
+)
+def test_every_response_carries_the_security_headers(
+    base_url: str, path: str, status: int, ancestors: str
+) -> None:
+    response = httpx.get(base_url + path)
+    assert response.status_code == status
+    match = POLICY.fullmatch(response.headers["content-security-policy"])
+    assert match is not None
+    assert match.group(2) == ancestors
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert response.headers.get("x-frame-options") == (None if ancestors == "'self'" else "DENY")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "heading"),
+    [
+        ("GET", "/no-such-page", 404, "Page not found"),
+        ("GET", "/static/no-such-file.css", 404, "Page not found"),
+        ("DELETE", "/prebuilt", 405, "Not allowed here"),
+    ],
+)
+def test_error_pages_are_styled_and_lead_home(
+    base_url: str, method: str, path: str, status: int, heading: str
+) -> None:
+    response = httpx.request(method, base_url + path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert f"<h1>{heading}</h1>" in response.text
+    assert '<a class="button" href="/">Go to the demo\'s home page</a>' in response.text
+    assert '<link rel="stylesheet" href="/static/demo.css">' in response.text
+
+
+SURVEY = "/sandbox/acme/AKknWccEFf7"
+
+
+@pytest.mark.parametrize("path", ["/builder", SURVEY])
+@pytest.mark.parametrize(
+    "forgery",
+    ["no token", "wrong token", "token without its cookie", "multipart"],
+)
+def test_forms_refuse_posts_without_their_csrf_token(
+    base_url: str, path: str, forgery: str
+) -> None:
+    client, token = form_session(base_url + path)
+    data = {"action": "build", "csrf_token": token}
+    with closing(client):
+        if forgery == "no token":
+            del data["csrf_token"]
+        elif forgery == "wrong token":
+            data["csrf_token"] = "0" * 64
+        elif forgery == "token without its cookie":
+            client.cookies.clear()
+        if forgery == "multipart":
+            response = client.post(base_url + path, data=data, files={"f": b"x"})
+        else:
+            response = client.post(base_url + path, data=data)
+    assert response.status_code == 403
+    assert "<h1>This form has expired</h1>" in response.text
+
+
+@pytest.mark.parametrize("path", ["/builder", SURVEY])
+def test_forms_accept_posts_with_their_csrf_token(base_url: str, path: str) -> None:
+    client, token = form_session(base_url + path)
+    with closing(client):
+        response = client.post(base_url + path, data={"action": "add_row", "csrf_token": token})
+    assert response.status_code in (200, 422)
+    assert "This form has expired" not in response.text
 
 
 def test_builder_returns_the_library_snippet(base_url: str) -> None:
-    response = httpx.post(
-        base_url + "/builder",
-        data={
+    response = post_builder(
+        base_url,
+        {
             "org": "acme",
             "survey": "AKknWccEFf7",
             "script_src": "https://acme.example/survey_widget.js",
@@ -106,9 +221,9 @@ def test_builder_returns_the_library_snippet(base_url: str) -> None:
 
 
 def test_builder_errors_are_the_api_errors_and_no_snippet(base_url: str) -> None:
-    response = httpx.post(
-        base_url + "/builder",
-        data={
+    response = post_builder(
+        base_url,
+        {
             "org": "acme",
             "survey": "not a code",
             "script_src": "javascript:alert(1)",
@@ -121,7 +236,11 @@ def test_builder_errors_are_the_api_errors_and_no_snippet(base_url: str) -> None
     assert response.status_code == 422
     assert 'id="snippet"' not in response.text
     errors = json.loads(
-        html.unescape(re.search(r"<pre tabindex=\"0\"><code>(.*?)</code>", response.text, re.S)[1])
+        html.unescape(
+            re.search(r'<pre tabindex="0" id="error-json"><code>(.*?)</code>', response.text, re.S)[
+                1
+            ]
+        )
     )
     assert errors["message"] == "Validation error"
     assert [(e["field"], e["error"]) for e in errors["errors"]] == [
@@ -131,14 +250,25 @@ def test_builder_errors_are_the_api_errors_and_no_snippet(base_url: str) -> None
         ("metadata.__proto__", "forbidden_value"),
         ("metadata.email", "forbidden_value"),
     ]
-    for control in ("survey", "script_src", "row-0-key", "row-1-key", "row-2-key"):
-        assert f'aria-describedby="{control}-errors"' in response.text
+    described = {
+        "survey": "survey-help survey-errors",
+        "script_src": "script_src-help script_src-errors",
+        # The email is wrong, not its key; a forbidden key is the key's fault.
+        "row-0-value": "row-0-value-errors",
+        "row-1-key": "row-1-key-errors",
+        "row-2-key": "row-2-key-errors",
+    }
+    for control, ids in described.items():
+        assert re.search(
+            f'id="{control}"[^>]* aria-invalid="true" aria-describedby="{ids}"', response.text
+        ), control
+    assert response.text.count('aria-invalid="true"') == len(described)
 
 
 def test_builder_refuses_a_key_given_twice(base_url: str) -> None:
-    response = httpx.post(
-        base_url + "/builder",
-        data={
+    response = post_builder(
+        base_url,
+        {
             **{"org": "acme", "survey": "AKknWccEFf7", "script_src": "/w.js"},
             "key": ["ref", "ref"],
             "value": ["a", "b"],
@@ -148,9 +278,74 @@ def test_builder_refuses_a_key_given_twice(base_url: str) -> None:
     )
     assert response.status_code == 422
     assert (
-        "metadata.ref: the same key is given in two rows (<code>invalid_value</code>)"
-        in response.text
+        "<li>The key “ref” is in two rows of the same category; keep one of them. "
+        "<code>metadata.ref: invalid_value</code></li>"
+    ) in response.text
+
+
+def test_builder_refuses_rows_past_its_limit_instead_of_dropping_them(base_url: str) -> None:
+    count = builder.MAX_ROWS + 1
+    response = post_builder(
+        base_url,
+        {
+            **{"org": "acme", "survey": "AKknWccEFf7", "script_src": "/w.js"},
+            "key": [f"k{i}" for i in range(count)],
+            "value": ["v"] * count,
+            "category": ["metadata"] * count,
+            "action": "build",
+        },
     )
+    assert response.status_code == 422
+    assert "Use at most 40 rows; this form had more. <code>params: wrong_length</code>" in (
+        response.text
+    )
+    assert response.text.count('name="key"') == count
+
+
+def test_builder_adds_rows_up_to_its_limit_and_says_so(base_url: str) -> None:
+    response = post_builder(
+        base_url,
+        {
+            "key": ["k"] * builder.MAX_ROWS,
+            "value": ["v"] * builder.MAX_ROWS,
+            "category": ["metadata"] * builder.MAX_ROWS,
+            "action": "add_row",
+        },
+    )
+    assert response.text.count('name="key"') == builder.MAX_ROWS
+    assert 'value="add_row"' not in response.text
+    assert "This is the limit of 40 rows." in response.text
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "category", "control", "sentence"),
+    [
+        ("email", "nope", "customer", "row-0-value", "This is not an email address"),
+        ("reference", "x" * 101, "metadata", "row-0-value", "at most 100 characters"),
+        ("k" * 31, "v", "metadata", "row-0-key", "Shorten this key to at most 30"),
+        ("phone", "1", "customer", "row-0-key", "“phone” is not a customer field."),
+        ("__proto__", "v", "metadata", "row-0-key", "would break the page's JavaScript"),
+        ("email", "a@b.co", "metadata", "row-0-key", "would be filed as something else"),
+        ("", "v", "metadata", "row-0-key", "A key cannot be empty"),
+    ],
+)
+def test_builder_puts_each_error_on_the_control_that_caused_it(
+    base_url: str, key: str, value: str, category: str, control: str, sentence: str
+) -> None:
+    response = post_builder(
+        base_url,
+        {
+            **{"org": "acme", "survey": "AKknWccEFf7", "script_src": "/w.js"},
+            **{"key": [key], "value": [value], "category": [category], "action": "build"},
+        },
+    )
+    assert response.status_code == 422
+    errors = re.search(
+        f'<ul class="field-errors" id="{control}-errors">(.*?)</ul>', response.text, re.S
+    )
+    assert errors is not None
+    assert sentence in html.unescape(errors.group(1))
+    assert "^" not in errors.group(1)  # a sentence, never a regex
 
 
 def sandbox(base_url: str, params: dict[str, object]) -> httpx.Response:
@@ -217,3 +412,28 @@ def test_gallery_without_a_checkout_says_so(
         gallery.corpus.cache_clear()
     assert response.status_code == 404
     assert "only exists in a" in response.text
+
+
+def test_decoded_params_are_the_snippets_own_by_category() -> None:
+    from demo_site.decoded import Param, decode
+
+    widget = Widget(org="acme", survey="AKknWccEFf7", script_src="/w.js", segment_keys=["region"])
+    snippet = widget.embed(
+        {
+            "email": "kate@example.com",
+            "region": "north",
+            "staff_code": "leia",
+            "reference": 'INV "1"',
+            "note": "a\x85b\ufffe é",
+        }
+    )
+    assert decode(snippet, ("region",)) == [
+        Param("Widget", "org", '"acme"'),
+        Param("Widget", "survey", '"AKknWccEFf7"'),
+        Param("Customer field", "email", '"kate@example.com"'),
+        Param("Segment", "region", '"north"'),
+        Param("Segment", "staff_code", '"leia"'),
+        Param("Unique metadata (link field)", "reference", '"INV \\"1\\""'),
+        # Readable, but what HTML may not carry stays a JSON escape.
+        Param("Unique metadata", "note", '"a\\u0085b\\ufffe é"'),
+    ]

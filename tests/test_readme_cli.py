@@ -1,5 +1,5 @@
-"""Every `cswidget` transcript in README.md's "For CMS users" section is true:
-each one is run, command by command, and must print exactly what it shows."""
+"""Every `cswidget` transcript in docs/cli.md (the command line, for CMS users)
+is true: each one is run, command by command, and must print exactly what it shows."""
 
 from __future__ import annotations
 
@@ -14,16 +14,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-SECTION = re.search(r"^## For CMS users\n(.*?)(?=^## )", README, re.M | re.S)
-assert SECTION, "README.md has no '## For CMS users' section"
-CMS_USERS = SECTION.group(1)
+CMS_USERS = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
 
 # Blocks made only of these commands are transcripts; the others (`pip install`,
 # `cswidget --help` without its output, `python benchmarks/...` timings) are not.
 TRANSCRIPT_COMMAND = re.compile(r"cswidget |cat |ls |echo \$\?$")
 ELISION = "  ..."
-# Set for every command: `ls` sorts as the README shows only in the C locale,
+# Set for every command: `ls` sorts as the page shows only in the C locale,
 # and Python still writes UTF-8 there (PEP 540).
 LOCALE = {"LC_ALL": "C"}
 
@@ -46,7 +43,7 @@ def settings_file() -> str:
 
 def order_json() -> str:
     found = re.search(r"`order\.json` holding\n`(\{.*?\})`", CMS_USERS, re.S)
-    assert found, "README.md no longer says what order.json holds"
+    assert found, "docs/cli.md no longer says what order.json holds"
     return found.group(1) + "\n"
 
 
@@ -186,7 +183,7 @@ def as_shown(actual: str, expected: list[str]) -> list[str]:
 
 
 def replay(transcript: Transcript, directory: Path) -> str:
-    """The transcript as it really goes in `directory`, written like the README."""
+    """The transcript as it really goes in `directory`, written like the page."""
     shown: list[str] = []
     status = 0
     for step in transcript.steps:
@@ -196,7 +193,7 @@ def replay(transcript: Transcript, directory: Path) -> str:
             shown.append(str(status))
             continue
         if words[0] == "cat" and not (directory / words[1]).exists():
-            # A file the README shows the reader: the fixture for what follows.
+            # A file the page shows the reader: the fixture for what follows.
             (directory / words[1]).write_text("\n".join(step.output) + "\n", encoding="utf-8")
             shown.extend(step.output)
             continue

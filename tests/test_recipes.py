@@ -1,9 +1,8 @@
 """The integration recipes in the docs are exactly what these tests run.
 
 Each file under docs/recipes/ runs here through its real framework, and its
-text must appear verbatim as a fenced code block in README.md or
-docs/integrations.md. (The Django 6 settings run in
-tests/browser/test_django6_csp.py, on Django 6.)
+text must appear verbatim as a fenced code block in a page of docs/.
+(The Django 6 settings run in tests/browser/test_django6_csp.py, on Django 6.)
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from livesrv import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPES = ROOT / "docs" / "recipes"
-DOCS = [ROOT / "README.md", ROOT / "docs" / "integrations.md"]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCED_BLOCK = re.compile(r"^```[^\n]*\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 WIDGET_PARAMS = (

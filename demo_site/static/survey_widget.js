@@ -44,6 +44,13 @@
   let widget = null;
   const seen = new WeakSet();
   window.__standInInitCalls = 0;
+  // The last element outside the survey that had focus.
+  let lastFocused = null;
+  document.addEventListener("focusin", (event) => {
+    if (!widget || !widget.root.contains(event.target)) {
+      lastFocused = event.target;
+    }
+  });
 
   function report(message) {
     console.error(`CustomerSureSurveyWidget: ${message}`);
@@ -172,8 +179,43 @@
     };
   }
 
+  // The element focus returns to: the one that had focus when the survey
+  // opened (a button disabled since, as on a checkout page, loses it).
+  function opener() {
+    const active = document.activeElement;
+    return active && active !== document.body ? active : lastFocused;
+  }
+
+  function focusIfPossible(target) {
+    if (!target || !target.isConnected || typeof target.focus !== "function") {
+      return false;
+    }
+    target.focus();
+    return document.activeElement === target;
+  }
+
+  // Focus goes back to the opener; when it is gone or disabled, to its nearest
+  // focusable ancestor, then to the trigger; never to <body>, where keyboard
+  // and screen reader users would have to start the page over.
+  function restoreFocus(target) {
+    for (let node = target; node && node !== document.body; node = node.parentElement) {
+      if (focusIfPossible(node)) {
+        return;
+      }
+    }
+    if (focusIfPossible(widget.trigger)) {
+      return;
+    }
+    const region = (target && target.isConnected && target.closest("main, section, [role=main]")) ||
+      document.querySelector("main, [role=main]") || widget.container;
+    if (region) {
+      region.tabIndex = -1;
+      region.focus();
+    }
+  }
+
   function show() {
-    widget.returnFocus = document.activeElement;
+    widget.returnFocus = opener();
     if (!widget.root.isConnected) {
       // The body was replaced around a container kept across pages
       // (data-turbo-permanent): the popover goes into the new body.
@@ -208,11 +250,7 @@
     }
     const target = widget.returnFocus;
     widget.returnFocus = null;
-    if (target && target !== document.body && target.isConnected && target.focus) {
-      target.focus();
-    } else if (widget.trigger) {
-      widget.trigger.focus();
-    }
+    restoreFocus(target);
   }
 
   function init() {

@@ -127,22 +127,54 @@ def test_hostile_gallery_runs_nothing_and_reads_back_exactly(
     }
 
 
+def fill_widget_fields(page: Page, org: str = "acme") -> None:
+    page.get_by_label("Account subdomain (org)").fill(org)
+    page.get_by_label("Survey URL code").fill("AKknWccEFf7")
+    page.get_by_label("Widget script URL").fill("https://acme.example/survey_widget.js")
+
+
 def test_builder_shows_errors_per_field_and_no_snippet(demo_url: str, page: Page) -> None:
     page.goto(demo_url + "/builder")
-    page.get_by_label("Account subdomain (org)").fill("not a subdomain")
+    fill_widget_fields(page, org="not a subdomain")
     page.get_by_label("Key 1").fill("email")
     page.get_by_label("Value 1").fill("not-an-email")
     page.get_by_label("Category 1").select_option("customer")
     page.get_by_role("button", name="Build snippet").click()
-    expect(page.get_by_role("heading", name="No snippet: 2 problems")).to_be_visible()
-    expect(page.get_by_label("Account subdomain (org)")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#org-errors")).to_contain_text(
-        "org must be your CustomerSure account name (letters, digits and hyphens) (invalid_format)"
+    summary = page.get_by_role("region", name="No snippet: 2 problems to fix")
+    expect(summary).to_be_focused()
+    org = page.get_by_label("Account subdomain (org)")
+    expect(org).to_have_attribute("aria-invalid", "true")
+    expect(org).to_have_accessible_description(re.compile("Use only letters, digits and hyphens"))
+    expect(page.locator("#org-errors")).to_contain_text("org: invalid_format")
+    # The value is wrong, not the key: the error sits on the value.
+    expect(page.get_by_label("Value 1")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Key 1")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#row-0-value-errors")).to_have_text(
+        "This is not an email address: it needs one @ and a dot after it, no spaces. "
+        "customer.email: invalid_format"
     )
-    expect(page.locator("#row-0-key-errors")).to_contain_text(
-        "customer.email must be an email address such as name@example.com (invalid_format)"
-    )
+    # Each summary line leads to its control.
+    summary.get_by_role("link", name="Value 1").click()
+    expect(page.get_by_label("Value 1")).to_be_focused()
     assert page.locator("#snippet").count() == 0
+
+
+def test_enter_in_any_field_builds_the_snippet(demo_url: str, page: Page) -> None:
+    page.goto(demo_url + "/builder")
+    fill_widget_fields(page)
+    page.get_by_label("Key 1").fill("reference")
+    page.get_by_label("Value 1").fill("INV-2090")
+    page.get_by_label("Value 1").press("Enter")
+    expect(page.get_by_role("heading", name="Your snippet")).to_be_visible()
+    expect(page.get_by_label("Key 5")).to_have_count(0)
+    rows = page.locator("table.params tbody tr").evaluate_all(
+        "(rows) => rows.map((row) => Array.from(row.cells, (cell) => cell.textContent))"
+    )
+    assert rows == [
+        ["Widget", "org", '"acme"'],
+        ["Widget", "survey", '"AKknWccEFf7"'],
+        ["Unique metadata (link field)", "reference", '"INV-2090"'],
+    ]
 
 
 def test_builder_snippet_is_the_library_output_and_copies(
@@ -150,11 +182,12 @@ def test_builder_snippet_is_the_library_output_and_copies(
 ) -> None:
     page = browser_context_with_clipboard.new_page()
     page.goto(demo_url + "/builder")
+    fill_widget_fields(page)
     page.get_by_label("Key 1").fill("reference")
     page.get_by_label("Value 1").fill('INV-2090 "quoted"')
     page.get_by_role("button", name="Build snippet").click()
     expected = Widget(
-        org="acme", survey="AKknWccEFf7", script_src="/static/survey_widget.js"
+        org="acme", survey="AKknWccEFf7", script_src="https://acme.example/survey_widget.js"
     ).embed({"reference": 'INV-2090 "quoted"'})
     expect(page.locator("#snippet")).to_have_text(str(expected))
     page.get_by_role("button", name="Copy snippet").click()

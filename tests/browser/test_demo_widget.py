@@ -4,7 +4,6 @@ focus, Escape, toggleWidget(), read-once params, clear errors, responsiveness.""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,7 +12,6 @@ from playwright.sync_api import Page, expect
 from conftest import PageWatch
 from cswidget import Widget, init_script
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 FOCUS_IN_DIALOG = "document.querySelector('[role=dialog]').contains(document.activeElement)"
 STAND_IN = "/static/survey_widget.js"
 NOT_FOUND = (
@@ -126,7 +124,7 @@ def test_strict_csp_page_works_with_both_triggers(
     response = page.goto(demo_url + "/csp")
     assert response is not None
     policy = response.headers["content-security-policy"]
-    assert policy.startswith("script-src 'nonce-")
+    assert policy.startswith("default-src 'self'; script-src 'nonce-")
     dialog = page.get_by_role("dialog")
     page.get_by_role("button", name="Rate this page").click()
     expect(dialog).to_be_visible()
@@ -250,24 +248,141 @@ def test_popover_is_a_centred_card_on_desktop(demo_url: str, page: Page) -> None
     assert box["width"] == 640
     assert box["x"] == (1280 - 640) / 2
     assert box["y"] == (800 - box["height"]) / 2
-    page.screenshot(path=SCREENSHOTS / "popover-desktop.png")
+    # (Phones: tests/browser/test_demo_layout.py, in real device emulation.)
 
 
-def test_popover_is_full_screen_on_a_phone(demo_url: str, page: Page) -> None:
-    page.set_viewport_size({"width": 375, "height": 812})
-    page.goto(demo_url + "/logged-in")
-    page.get_by_role("button", name="Feedback").click()
-    survey = page.frame_locator("iframe.csw-frame")
-    expect(survey.get_by_label("Name")).to_have_value("Kate Jones")
-    box = page.get_by_role("dialog").bounding_box()
-    assert box == {"x": 0, "y": 0, "width": 375, "height": 812}
-    page.screenshot(path=SCREENSHOTS / "popover-phone.png")
+def test_escape_after_checkout_returns_focus_to_the_checkout_not_body(
+    demo_url: str, page: Page
+) -> None:
+    # "Place order" disables itself, so focus cannot go back to it.
+    page.goto(demo_url + "/scripted")
+    page.get_by_role("button", name="Place order").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(page.get_by_role("button", name="Place order")).to_be_disabled()
+    expect(page.locator("#checkout")).to_be_focused()
 
 
-def test_index_screenshot(demo_url: str, page: Page) -> None:
-    page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(demo_url + "/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Every way to embed a CustomerSure survey"
+def test_focus_goes_to_the_trigger_when_the_opener_is_gone(demo_url: str, page: Page) -> None:
+    page.goto(demo_url + "/prebuilt")
+    page.evaluate(
+        """() => {
+          const opener = document.createElement("button");
+          opener.id = "opener";
+          opener.textContent = "Open";
+          opener.addEventListener("click", () => {
+            CustomerSureSurveyWidget.toggleWidget();
+            opener.remove();
+          });
+          document.querySelector("main").append(opener);
+        }"""
     )
-    page.screenshot(path=SCREENSHOTS / "index.png")
+    page.locator("#opener").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("button", name="Feedback")).to_be_focused()
+
+
+def test_focus_with_no_trigger_and_no_focusable_opener_is_never_body(
+    demo_url: str, page: Page
+) -> None:
+    page.goto(demo_url + "/native")
+    page.evaluate("document.activeElement.blur(); CustomerSureSurveyWidget.toggleWidget()")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    assert page.evaluate("document.activeElement.tagName") == "MAIN"
+
+
+def test_thank_you_view_closes_the_survey_and_returns_focus(demo_url: str, page: Page) -> None:
+    page.goto(demo_url + "/prebuilt")
+    trigger = page.get_by_role("button", name="Feedback")
+    trigger.click()
+    survey = page.frame_locator("iframe.csw-frame")
+    survey.get_by_role("button", name="Send feedback").click()
+    expect(survey.get_by_role("heading", level=1)).to_have_text("Thank you")
+    survey.get_by_role("button", name="Close").click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(trigger).to_be_focused()
+
+
+CONTRAST = """([fg, bg]) => {
+  const rgb = (text) => text.match(/[0-9.]+/g).slice(0, 3).map(Number);
+  const lum = (c) => {
+    const [r, g, b] = c.map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [a, b] = [lum(rgb(fg)), lum(rgb(bg))].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+# Every background the demo's controls sit on: the page, the paper of
+# headers and snippets, and the lines between rows.
+BACKGROUNDS = ["rgb(255, 255, 255)", "rgb(246, 247, 249)", "rgb(216, 221, 227)"]
+
+
+@pytest.mark.parametrize(
+    ("path", "selector"),
+    [
+        ("/prebuilt", ".csw-trigger"),
+        ("/builder", "#org"),
+        ("/", "a.brand"),
+        ("/logged-in", "details.snippet summary"),
+    ],
+)
+def test_focus_ring_is_three_to_one_against_every_background(
+    demo_url: str, page: Page, path: str, selector: str
+) -> None:
+    page.goto(demo_url + path)
+    page.locator(selector).first.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # keyboard focus, so :focus-visible applies
+    ring = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement); "
+        "return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor, s.boxShadow]; })()"
+    )
+    assert ring[0] == "solid"
+    assert ring[1] >= 2
+    # A white halo under the ring: it is what the ring is always seen against.
+    assert ring[3].startswith("rgb(255, 255, 255) 0px 0px 0px 2px")
+    for background in BACKGROUNDS:
+        assert page.evaluate(CONTRAST, [ring[2], background]) >= 3, background
+
+
+def test_chips_are_three_to_one_against_their_background(demo_url: str, page: Page) -> None:
+    params = '{"site_code":"leeds","reference":"INV-1","colour":"blue"}'
+    page.goto(f"{demo_url}/sandbox/acme/AKknWccEFf7?survey_params={params}")
+    chips = page.locator(".tag")
+    assert chips.count() == 3
+    for index in range(chips.count()):
+        border, background = chips.nth(index).evaluate(
+            "(el) => [getComputedStyle(el).borderTopColor, "
+            "getComputedStyle(el.closest('body')).backgroundColor]"
+        )
+        for around in [background, *BACKGROUNDS[:2]]:
+            assert page.evaluate(CONTRAST, [border, around]) >= 3
+
+
+@pytest.mark.parametrize(("width", "rows"), [(320, 2), (390, 1), (1280, 1)])
+def test_survey_targets_are_24px_and_the_scale_is_one_row_or_a_grid(
+    demo_url: str, page: Page, width: int, rows: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(demo_url + "/sandbox/acme/AKknWccEFf7")
+    scale = page.locator(".choices.rating label")
+    assert scale.count() == 11
+    boxes = [scale.nth(i).bounding_box() for i in range(11)]
+    assert all(box is not None and box["width"] >= 24 and box["height"] >= 24 for box in boxes)
+    tops = sorted({round(box["y"]) for box in boxes if box is not None})
+    assert len(tops) == rows
+    if rows == 2:  # a grid: 0 to 5 over 6 to 10, in columns
+        lefts = [round(box["x"]) for box in boxes if box is not None]
+        assert lefts[6:] == lefts[:5]
+    for target in page.locator(".choices label, button, summary").all():
+        box = target.bounding_box()
+        assert box is not None
+        assert box["width"] >= 24
+        assert box["height"] >= 24
