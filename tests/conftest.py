@@ -10,6 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import django
+
 from worktree import work_tree_status
 
 # Django >= 6.0 (Python >= 3.12) only: its built-in CSP. The matrix's
