@@ -62,7 +62,9 @@ def test_django_settings_example(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_starlette_example() -> None:
     app = run(blocks("python")[2])["app"]
-    widget = Widget(org="acme", survey="AKknWccEFf7", script_src="/survey_widget.js")
+    widget = Widget(
+        org="acme", survey="AKknWccEFf7", script_src="https://acme.example/survey_widget.js"
+    )
     with serve(app) as url:
         response = httpx.get(url + "/thanks?order=INV-2090")
     assert response.text == (
