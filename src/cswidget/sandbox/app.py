@@ -145,13 +145,13 @@ async def create_feedback_request(request: Request) -> Response:
     if errors:
         raise ValidationError(errors)
     data = {entry["key"]: entry["value"] for entry in checked["data"]}
-    request_id = store.create_feedback_request(
+    created = store.create_feedback_request(
         checked,
         now=format_timestamp(now),
         site_id=store.site_by_code(data["site_code"]) if data.get("site_code") else None,
         staff_id=store.staff_by_code(data["staff_code"]) if data.get("staff_code") else None,
     )
-    return json_response(store.feedback_request(request_id), 201)
+    return json_response(created, 201)
 
 
 def _not_owned(resource: str, field: str) -> FieldError:
