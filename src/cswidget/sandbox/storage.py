@@ -693,12 +693,25 @@ class Store:
 
     def feedback_response(self, response_id: int) -> dict[str, Any] | None:
         row = self._one(f"{self._RESPONSE_SELECT} WHERE r.id = ?", (response_id,))
-        return None if row is None else self._response(row)
+        return None if row is None else self._responses([row])[0]
 
-    def _response(self, row: sqlite3.Row) -> dict[str, Any]:
-        request = None
-        if row["request_id"] is not None:
-            request = self.feedback_request(row["request_id"])
+    def _responses(self, rows: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
+        # One query for the page's feedback requests, not one per response.
+        wanted = sorted({row["request_id"] for row in rows if row["request_id"] is not None})
+        requests = {
+            request["id"]: self._request(request)
+            for request in (
+                self._all(
+                    f"SELECT * FROM feedback_requests WHERE id IN ({', '.join('?' * len(wanted))})",
+                    wanted,
+                )
+                if wanted
+                else ()
+            )
+        }
+        return [self._response(row, requests.get(row["request_id"])) for row in rows]
+
+    def _response(self, row: sqlite3.Row, request: dict[str, Any] | None) -> dict[str, Any]:
         return {
             "id": row["id"],
             "reference": row["reference"],
@@ -739,7 +752,7 @@ class Store:
         else:
             found = self._one(f"SELECT count(*) FROM feedback_responses r WHERE {clause}", args)
             total = int(found[0]) if found else 0
-        return Page([self._response(row) for row in rows], total, bound)
+        return Page(self._responses(rows), total, bound)
 
     # --- metrics
 
