@@ -37,5 +37,7 @@ def serve(
         f"-H 'Authorization: Token token=\"{token}\"' {base_url}/surveys",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # A long keep-alive: clients that pool connections (httpx, requests) must
+    # not race the server closing an idle one under load.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=75)
     return 0
