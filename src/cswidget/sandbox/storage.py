@@ -67,7 +67,8 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         sms_template_id INTEGER, site_id INTEGER, staff_id INTEGER, company_name TEXT,
         data TEXT NOT NULL, reminders TEXT NOT NULL);
     CREATE INDEX feedback_requests_by_state ON feedback_requests (state, id);
-    CREATE INDEX feedback_requests_by_sent_at ON feedback_requests (sent_at);
+    CREATE INDEX feedback_requests_by_sent_at ON feedback_requests (sent_at)
+        WHERE sent_at IS NOT NULL;
     CREATE TABLE feedback_responses (
         id INTEGER PRIMARY KEY, survey_id INTEGER NOT NULL, request_id INTEGER,
         reference TEXT, machine_id TEXT, email TEXT, company_name TEXT, site_id INTEGER,
