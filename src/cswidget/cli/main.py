@@ -22,6 +22,7 @@ from ..schemas import SCHEMA_NAMES, schema
 from .errors import InvalidParams, UsageError, print_validation_error
 from .options import PARTS
 from .output import silence_stdout, write_stdout
+from .sandbox import add_sandbox_command
 from .settings import ConfigError
 from .snippet import run_snippet
 
@@ -58,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if not hasattr(args, "handler"):
-            raise UsageError("a command is required: snippet, batch, schema or lint")
+            raise UsageError("a command is required: snippet, batch, schema, lint or sandbox")
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
     except _Exit as exit:
@@ -194,6 +195,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema_command.add_argument("name", choices=SCHEMA_NAMES)
     schema_command.set_defaults(handler=_schema)
+
+    add_sandbox_command(commands)
 
     lint = commands.add_parser(
         "lint",
