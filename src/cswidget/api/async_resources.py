@@ -7,7 +7,7 @@ resources.py, is generated from this file by scripts/unasync_api.py.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Unpack
+from typing import Unpack
 
 from . import endpoints
 from .endpoints import (
@@ -33,9 +33,7 @@ from .models import (
     TextMessageTemplate,
 )
 from .paging import AsyncPaginator
-
-if TYPE_CHECKING:
-    from .async_client import AsyncClient
+from .runners import AsyncRunner
 
 __all__ = [
     "AsyncEmailTemplates",
@@ -52,7 +50,7 @@ __all__ = [
 class AsyncFeedbackRequests:
     """`client.feedback_requests`: create, list and get feedback requests."""
 
-    def __init__(self, client: AsyncClient) -> None:
+    def __init__(self, client: AsyncRunner) -> None:
         self._client = client
 
     async def create(self, **params: Unpack[FeedbackRequestCreate]) -> FeedbackRequest:
@@ -76,7 +74,7 @@ class AsyncFeedbackRequests:
 class AsyncFeedbackResponses:
     """`client.feedback_responses`: read the feedback customers gave."""
 
-    def __init__(self, client: AsyncClient) -> None:
+    def __init__(self, client: AsyncRunner) -> None:
         self._client = client
 
     async def get(self, id: int | str) -> FeedbackResponse:
@@ -91,7 +89,7 @@ class AsyncFeedbackResponses:
 class AsyncMetrics:
     """`client.metrics`: response rate, NPS and CSAT."""
 
-    def __init__(self, client: AsyncClient) -> None:
+    def __init__(self, client: AsyncRunner) -> None:
         self._client = client
 
     async def response_rate(self, **filters: Unpack[MetricFilters]) -> ResponseRate:
@@ -110,7 +108,7 @@ class AsyncMetrics:
 class AsyncSites:
     """`client.sites`: create, get, update and list sites."""
 
-    def __init__(self, client: AsyncClient) -> None:
+    def __init__(self, client: AsyncRunner) -> None:
         self._client = client
 
     async def create(self, **params: Unpack[SiteCreate]) -> Site:
@@ -133,7 +131,7 @@ class AsyncSites:
 class AsyncStaffMembers:
     """`client.staff`: get and find staff members."""
 
-    def __init__(self, client: AsyncClient) -> None:
+    def __init__(self, client: AsyncRunner) -> None:
         self._client = client
 
     async def get(self, id: int | str) -> Staff:
@@ -148,7 +146,7 @@ class AsyncStaffMembers:
 class AsyncSurveys:
     """`client.surveys`."""
 
-    def __init__(self, client: AsyncClient) -> None:
+    def __init__(self, client: AsyncRunner) -> None:
         self._client = client
 
     def list(self, **filters: Unpack[PageFilters]) -> AsyncPaginator[Survey]:
@@ -159,7 +157,7 @@ class AsyncSurveys:
 class AsyncEmailTemplates:
     """`client.email_templates`."""
 
-    def __init__(self, client: AsyncClient) -> None:
+    def __init__(self, client: AsyncRunner) -> None:
         self._client = client
 
     def list(self, **filters: Unpack[PageFilters]) -> AsyncPaginator[EmailTemplate]:
@@ -170,7 +168,7 @@ class AsyncEmailTemplates:
 class AsyncTextMessageTemplates:
     """`client.text_message_templates`."""
 
-    def __init__(self, client: AsyncClient) -> None:
+    def __init__(self, client: AsyncRunner) -> None:
         self._client = client
 
     def list(self, **filters: Unpack[PageFilters]) -> AsyncPaginator[TextMessageTemplate]:

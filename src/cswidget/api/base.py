@@ -39,7 +39,7 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT = 30.0
 # rel="next" in a Link header: <URL>; rel="next" (the URL has no ">").
 _LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
-_REL_NEXT = re.compile(r';\s*rel\s*=\s*"?(?:[^";,]*\s)?next(?:\s[^";,]*)?"?', re.IGNORECASE)
+_REL = re.compile(r';\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]*))', re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +82,10 @@ def next_link(header: str | None) -> str | None:
     if not header:
         return None
     for match in _LINK.finditer(header):
-        if _REL_NEXT.search(match.group(2)):
-            return match.group(1).strip()
+        for rel in _REL.finditer(match.group(2)):
+            # rel may list several relation types: rel="prev next".
+            if "next" in (rel.group(1) or rel.group(2) or "").lower().split():
+                return match.group(1).strip()
     return None
 
 

@@ -7,7 +7,7 @@ async_resources.py by scripts/unasync_api.py: do not edit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Unpack
+from typing import Unpack
 
 from . import endpoints
 from .endpoints import (
@@ -33,9 +33,7 @@ from .models import (
     TextMessageTemplate,
 )
 from .paging import Paginator
-
-if TYPE_CHECKING:
-    from .client import Client
+from .runners import Runner
 
 __all__ = [
     "EmailTemplates",
@@ -52,7 +50,7 @@ __all__ = [
 class FeedbackRequests:
     """`client.feedback_requests`: create, list and get feedback requests."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Runner) -> None:
         self._client = client
 
     def create(self, **params: Unpack[FeedbackRequestCreate]) -> FeedbackRequest:
@@ -76,7 +74,7 @@ class FeedbackRequests:
 class FeedbackResponses:
     """`client.feedback_responses`: read the feedback customers gave."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Runner) -> None:
         self._client = client
 
     def get(self, id: int | str) -> FeedbackResponse:
@@ -91,7 +89,7 @@ class FeedbackResponses:
 class Metrics:
     """`client.metrics`: response rate, NPS and CSAT."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Runner) -> None:
         self._client = client
 
     def response_rate(self, **filters: Unpack[MetricFilters]) -> ResponseRate:
@@ -110,7 +108,7 @@ class Metrics:
 class Sites:
     """`client.sites`: create, get, update and list sites."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Runner) -> None:
         self._client = client
 
     def create(self, **params: Unpack[SiteCreate]) -> Site:
@@ -133,7 +131,7 @@ class Sites:
 class StaffMembers:
     """`client.staff`: get and find staff members."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Runner) -> None:
         self._client = client
 
     def get(self, id: int | str) -> Staff:
@@ -148,7 +146,7 @@ class StaffMembers:
 class Surveys:
     """`client.surveys`."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Runner) -> None:
         self._client = client
 
     def list(self, **filters: Unpack[PageFilters]) -> Paginator[Survey]:
@@ -159,7 +157,7 @@ class Surveys:
 class EmailTemplates:
     """`client.email_templates`."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Runner) -> None:
         self._client = client
 
     def list(self, **filters: Unpack[PageFilters]) -> Paginator[EmailTemplate]:
@@ -170,7 +168,7 @@ class EmailTemplates:
 class TextMessageTemplates:
     """`client.text_message_templates`."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Runner) -> None:
         self._client = client
 
     def list(self, **filters: Unpack[PageFilters]) -> Paginator[TextMessageTemplate]:
