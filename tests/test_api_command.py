@@ -253,3 +253,46 @@ def test_requests_create_dry_run_needs_no_token_and_sends_nothing(
     assert main(api(NOWHERE, "requests", "create", "--csv", str(rows), "--dry-run")) == 1
     # Row 4's survey is the API's to check: locally it is fine.
     assert capsys.readouterr().out == "checked 2 of 4 feedback requests\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[]",
+        " [ ] ",
+        '[{"id":1}]',
+        '[{"id": 1, "a": "],[,"}, {"id": 2, "b": [1, [2]], "c": {"d": "}"}}]',
+        '[\n  {\n    "id": 1,\n    "name": "Kate"\n  },\n  {"id": 2}\n]\n',
+        '[{"id": 1, "name": "K\\u00e4te \\"q\\" \\n"}]',
+    ],
+)
+def test_split_array_keeps_each_items_text(text: str) -> None:
+    from cswidget.api.export import _line, split_array
+
+    items = split_array(text)
+    assert [item.value for item in items] == json.loads(text)
+    for item in items:
+        assert json.loads(item.text) == item.value
+        line = _line(item)
+        assert "\n" not in line
+        assert json.loads(line) == item.value
+
+
+@pytest.mark.parametrize(
+    "text", ["", "{}", '[{"id": 1}', '[{"id": 1}] x', '[{"id": 1} {"id": 2}]', "[1]", '[{"a": 1}]']
+)
+def test_split_array_refuses_what_is_not_an_array_of_items(text: str) -> None:
+    from cswidget.api.export import split_array
+
+    with pytest.raises(ValueError):  # noqa: PT011  # the client reports it as InvalidResponseError
+        split_array(text)
+
+
+def test_export_doctests() -> None:
+    import doctest
+
+    import cswidget.api.export
+
+    result = doctest.testmod(cswidget.api.export)
+    assert result.failed == 0
+    assert result.attempted > 0

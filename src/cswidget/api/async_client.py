@@ -124,6 +124,6 @@ class AsyncClient(BaseClient):
     def _list(self, call: Call[T]) -> AsyncPaginator[T]:
         async def fetch(link: str | None) -> Page[T]:
             request = self._request(call, self._page_url(link) if link else None)
-            return self._page(call.parse, await self._send(request))
+            return self._page(call, await self._send(request))
 
         return AsyncPaginator(fetch)

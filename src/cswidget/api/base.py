@@ -51,6 +51,9 @@ class Call(Generic[T]):
     parse: Callable[[Any], T]
     params: Sequence[tuple[str, str]] = ()
     body: Mapping[str, Any] | None = None
+    # How to decode the body's text, when not with json.loads (the export
+    # keeps each item's own text: cswidget.api.export.split_array).
+    decode: Callable[[str], Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,12 +205,13 @@ class BaseClient:
     def _result(self, call: Call[T], response: httpx.Response) -> T:
         if response.status_code >= 400:
             raise error_for_response(response)
-        return call.parse(_json(response))
+        return call.parse(_json(response, call.decode))
 
-    def _page(self, parse: Callable[[Any], T], response: httpx.Response) -> Page[T]:
+    def _page(self, call: Call[T], response: httpx.Response) -> Page[T]:
         if response.status_code >= 400:
             raise error_for_response(response)
-        body = _json(response)
+        body = _json(response, call.decode)
+        parse = call.parse
         if not isinstance(body, list):
             raise InvalidResponseError(
                 "expected a JSON array of items", status=response.status_code, response=response
@@ -231,7 +235,7 @@ def _connection_error(request: httpx.Request, error: httpx.TransportError) -> AP
     return APIConnectionError(f"{what}: {type(error).__name__}: {error}")
 
 
-def _json(response: httpx.Response) -> Any:
+def _json(response: httpx.Response, decode: Callable[[str], Any] | None = None) -> Any:
     content_type = response.headers.get("Content-Type", "")
     media_type = content_type.split(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
@@ -241,7 +245,7 @@ def _json(response: httpx.Response) -> Any:
             response=response,
         )
     try:
-        return response.json()
+        return response.json() if decode is None else decode(response.text)
     except ValueError as error:
         raise InvalidResponseError(
             f"the response is not valid JSON ({error})",

@@ -123,6 +123,6 @@ class Client(BaseClient):
     def _list(self, call: Call[T]) -> Paginator[T]:
         def fetch(link: str | None) -> Page[T]:
             request = self._request(call, self._page_url(link) if link else None)
-            return self._page(call.parse, self._send(request))
+            return self._page(call, self._send(request))
 
         return Paginator(fetch)
