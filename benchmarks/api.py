@@ -50,8 +50,8 @@ HEADERS = {
     "User-Agent": USER_AGENT,
     "Authorization": f'Token token="{DEFAULT_TOKEN}"',
 }
-ROUNDS = 15
-CALLS_PER_ROUND = 40
+ROUNDS = 9
+CALLS_PER_ROUND = 20
 SERVE = """
 import sys, uvicorn
 from cswidget.sandbox import create_app
