@@ -4,7 +4,9 @@ that are not the API's, through both clients. Retries sleep on a fake clock
 
 from __future__ import annotations
 
+import asyncio
 import pickle
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,8 +19,10 @@ from cswidget.api import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    AsyncClient,
     AuthenticationError,
     BadRequestError,
+    Client,
     InvalidResponseError,
     NotFoundError,
     PermissionDeniedError,
@@ -314,14 +318,38 @@ def test_post_feedback_requests_is_never_retried(
     assert twin.sleeps == []
 
 
-def test_the_real_timeout_is_enforced(mode: str) -> None:
-    # A transport that never answers in time, as httpx reports it.
-    def slow(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("timed out", request=request)
+def sites_get_from(url: str, mode: str, **options: Any) -> Any:
+    """`sites.get("hq")` from a real client on `url`, without a transport."""
+    options = {"user_agent": "Acme Ltd", "base_url": url, **options}
+    if mode == "sync":
+        with Client(TOKEN, **options) as client:
+            return client.sites.get("hq")
 
-    twin = Twin(mode, slow, max_retries=0, timeout=0.01)
-    with pytest.raises(APITimeoutError):
+    async def get() -> Any:
+        async with AsyncClient(TOKEN, **options) as client:
+            return await client.sites.get("hq")
+
+    return asyncio.run(get())
+
+
+def test_a_server_that_never_answers_times_out_for_real(mode: str) -> None:
+    # A real socket: the kernel accepts the connection, nobody ever answers.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        with pytest.raises(APITimeoutError, match=r"GET http://127.0.0.1:\d+/sites/hq: timed out"):
+            sites_get_from(url, mode, timeout=0.2, max_retries=0)
+
+
+def test_too_many_redirects_is_a_connection_error(mode: str) -> None:
+    def loop(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": f"{BASE_URL}/sites/hq"})
+
+    twin = Twin(mode, loop)
+    with pytest.raises(APIConnectionError, match="TooManyRedirects"):
         twin(get_site)
+    assert twin.sleeps == []
 
 
 def test_retry_policy_delays_are_data() -> None:

@@ -202,6 +202,10 @@ class BaseClient:
                 return delay
         raise _connection_error(request, error) from error
 
+    def _failure(self, request: httpx.Request, error: httpx.RequestError) -> APIError:
+        """The client's error for a request that got no usable response."""
+        return _connection_error(request, error)
+
     def _result(self, call: Call[T], response: httpx.Response) -> T:
         if response.status_code >= 400:
             raise error_for_response(response)
@@ -228,7 +232,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _connection_error(request: httpx.Request, error: httpx.TransportError) -> APIError:
+def _connection_error(request: httpx.Request, error: httpx.RequestError) -> APIError:
     what = f"{request.method} {request.url.copy_with(query=None)}"
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(f"{what}: timed out ({type(error).__name__})")

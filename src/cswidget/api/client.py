@@ -109,6 +109,8 @@ class Client(BaseClient):
                 response = self._http.send(request)
             except httpx.TransportError as error:
                 delay = self._retry_delay_after_error(request, error, attempt)
+            except httpx.RequestError as error:  # too many redirects, a body that will not decode
+                raise self._failure(request, error) from error
             else:
                 retry_delay = self._retry_delay(request, response, attempt)
                 if retry_delay is None:
