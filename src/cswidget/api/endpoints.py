@@ -51,7 +51,9 @@ __all__ = [
     "FeedbackRequestCreate",
     "FeedbackRequestFilters",
     "FeedbackResponseFilters",
+    "IdFilters",
     "MetricFilters",
+    "PageFilters",
     "Period",
     "ReminderParam",
     "SiteCreate",
@@ -129,39 +131,38 @@ class SiteUpdate(TypedDict, total=False):
     site_type: str | None
 
 
-class FeedbackRequestFilters(TypedDict, total=False):
-    state: State
+class PageFilters(TypedDict, total=False):
     per_page: int
 
 
-class FeedbackResponseFilters(TypedDict, total=False):
-    created_since: Moment
-    updated_since: Moment
-    email: str
+class IdFilters(TypedDict, total=False):
+    """The array filters responses and metrics share: `survey_ids[]`, ..."""
+
     survey_ids: Sequence[int | str]
     site_ids: Sequence[int | str]
     staff_ids: Sequence[int | str]
-    per_page: int
 
 
-class MetricFilters(TypedDict, total=False):
+class FeedbackRequestFilters(PageFilters, total=False):
+    state: State
+
+
+class FeedbackResponseFilters(PageFilters, IdFilters, total=False):
+    created_since: Moment
+    updated_since: Moment
+    email: str
+
+
+class MetricFilters(IdFilters, total=False):
     from_time: Moment
     to_time: Moment
     period: Period
     company_name: str
-    survey_ids: Sequence[int | str]
-    site_ids: Sequence[int | str]
-    staff_ids: Sequence[int | str]
 
 
-class StaffFilters(TypedDict, total=False):
+class StaffFilters(PageFilters, total=False):
     email: str
     code: str
-    per_page: int
-
-
-class PageFilters(TypedDict, total=False):
-    per_page: int
 
 
 FEEDBACK_REQUESTS = "/feedback_requests"
