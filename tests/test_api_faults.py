@@ -140,6 +140,14 @@ def test_a_403_says_which_parameters_were_unpermitted(mode: str) -> None:
     assert not caught.value.missing_user_agent
 
 
+def test_a_403_that_lists_its_parameters_names_them_from_the_list(mode: str) -> None:
+    body = {"message": "Unpermitted parameters: a, b", "unpermitted_parameters": ["a, b", "c"]}
+    twin = Twin(mode, replies(json_response(body, 403)))
+    with pytest.raises(PermissionDeniedError) as caught:
+        twin(get_site)
+    assert caught.value.unpermitted_parameters == ("a, b", "c")
+
+
 def test_a_403_for_the_user_agent_says_so(mode: str) -> None:
     body = {"message": "Missing or invalid User Agent string"}
     twin = Twin(mode, replies(json_response(body, 403)))

@@ -116,6 +116,11 @@ class PermissionDeniedError(APIError):
 
     @property
     def unpermitted_parameters(self) -> tuple[str, ...]:
+        # The sandbox also lists them in the body; the seed only says 403.
+        body = _json_object(self.response) if self.response is not None else None
+        listed = body.get("unpermitted_parameters") if body is not None else None
+        if isinstance(listed, list) and all(isinstance(name, str) for name in listed):
+            return tuple(listed)
         if not self.message.startswith(UNPERMITTED_PREFIX):
             return ()
         names = self.message.removeprefix(UNPERMITTED_PREFIX).split(",")
