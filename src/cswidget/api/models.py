@@ -112,9 +112,10 @@ def _nested(model: type[Model]) -> _Convert:
 
 def _many(model: type[Model]) -> _Convert:
     def convert(value: Any) -> tuple[Model, ...]:
-        if not isinstance(value, list):
+        if type(value) is not list:
             raise _Wrong("an array")
-        return tuple(map(model.from_json, value))
+        # The compiled parser itself: from_json would look it up per item.
+        return tuple(map(model.__dict__.get("_parse") or _compile(model), value))
 
     return convert
 
