@@ -611,6 +611,8 @@ def test_the_client_never_shows_its_token() -> None:
         ({"user_agent": "Acme\r\nX-Evil: 1"}, "user_agent: required"),
         ({"token": ""}, "token: must be"),
         ({"token": 'a"b'}, "token: must be"),
+        ({"token": "tökén"}, "token: must be"),
+        ({"user_agent": "Müller GmbH"}, "user_agent: must be ASCII"),
         ({"base_url": "ftp://api.test"}, "base_url: must be an http"),
     ],
 )

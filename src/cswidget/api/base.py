@@ -93,8 +93,8 @@ def next_link(header: str | None) -> str | None:
 
 
 def _quoted_token(token: str) -> str:
-    if not token or not token.isprintable() or '"' in token or "\\" in token:
-        raise ValueError("token: must be non-empty printable text without quotes or backslashes")
+    if not token or not token.isascii() or not token.isprintable() or '"' in token or "\\" in token:
+        raise ValueError("token: must be non-empty printable ASCII without quotes or backslashes")
     # The seed's examples quote the token: Token token="ec76c296df...".
     return f'{AUTHORIZATION_SCHEME} token="{token}"'
 
@@ -104,6 +104,11 @@ def _user_agent(user_agent: str) -> str:
         raise ValueError(
             "user_agent: required, your company name as in your CustomerSure account "
             "(the API refuses requests without one)"
+        )
+    if not user_agent.isascii():
+        # HTTP header values are ASCII: httpx would fail on the first request.
+        raise ValueError(
+            f"user_agent: must be ASCII, as HTTP headers are; spell {user_agent!r} in ASCII"
         )
     return user_agent
 
