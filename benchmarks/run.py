@@ -141,11 +141,11 @@ def main() -> int:
         f"({'met' if mine <= theirs else 'NOT met'})"
     )
     status = 0
-    for script in ("batch.py", "api.py"):
-        path = Path(__file__).with_name(script)
-        if path.exists():
+    for name in ("batch.py", "sandbox.py", "api.py"):
+        script = Path(__file__).with_name(name)
+        if script.exists():
             print()
-            status |= subprocess.run([sys.executable, str(path)], check=False).returncode
+            status |= subprocess.run([sys.executable, str(script)], check=False).returncode
     return status
 
 

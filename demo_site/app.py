@@ -17,10 +17,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 import cswidget.jinja
+from cswidget.sandbox import API_PATHS, Store
+from cswidget.sandbox import create_app as create_api
 from cswidget.vocabulary import CUSTOMER_FIELDS
 
-from . import builder, gallery, pages, rest, sandbox
-from .responses import ResponseStore
+from . import builder, gallery, pages, sandbox
 from .surveys import load_account
 
 HERE = Path(__file__).parent
@@ -159,8 +160,20 @@ async def favicon(request: Request) -> Response:
     return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
-def create_app(*, responses: ResponseStore | None = None) -> Starlette:
-    """A fresh demo app, with an empty response store unless one is given."""
+# Where `make demo` serves: feedback request links and Link headers use it.
+DEMO_BASE_URL = "http://127.0.0.1:8000"
+
+
+def create_app(*, store: Store | None = None, base_url: str = DEMO_BASE_URL) -> Starlette:
+    """A fresh demo app: its pages, and the REST API sandbox (`cswidget.sandbox`)
+    on the same port, over `store` (default: a new in-memory one with the
+    demo account). Responses filed by the widget's survey land in the same
+    store, so the API lists them."""
+    api = create_api(
+        db=Store.open(":memory:", link_base=base_url) if store is None else store,
+        seed="demo",
+        base_url=base_url,
+    )
     app = Starlette(
         routes=[
             Route("/", index),
@@ -173,14 +186,14 @@ def create_app(*, responses: ResponseStore | None = None) -> Starlette:
             Route("/hostile", hostile),
             Route("/builder", snippet_builder, methods=["GET", "POST"]),
             Route("/favicon.ico", favicon),
-            *rest.routes,
+            *(Route(path, api) for path in API_PATHS),
             *sandbox.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
     )
     app.state.templates = make_templates()
     app.state.account = load_account()
-    app.state.responses = ResponseStore() if responses is None else responses
+    app.state.store = api.state.sandbox.store
     return app
 
 

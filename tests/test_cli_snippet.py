@@ -120,7 +120,7 @@ def test_hostile_keys_byte_for_byte(tmp_path: Path, capsys: pytest.CaptureFixtur
     ("argv", "message"),
     [
         (["snippet", "--survey", SURVEY, "--script-src", SRC], "--org is required"),
-        ([], "a command is required: snippet, batch, schema or lint"),
+        ([], "a command is required: snippet, batch, schema, lint or sandbox"),
         (["snippet", *WIDGET_FLAGS, "--customer", "name"], "--customer: expected KEY=VALUE"),
         (["snippet", *WIDGET_FLAGS, "--part", "head"], "argument --part: invalid choice"),
         (["snippet", *WIDGET_FLAGS, "--bogus"], "unrecognized arguments: --bogus"),

@@ -24,6 +24,7 @@ from ..schemas import SCHEMA_NAMES, schema
 from .errors import InvalidParams, UsageError, print_validation_error
 from .options import PARTS
 from .output import silence_stdout, write_stdout
+from .sandbox import add_sandbox_command
 from .settings import ConfigError, load_settings
 from .snippet import run_snippet
 
@@ -64,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _api(arguments[1:])
         args = parser.parse_args(arguments)
         if not hasattr(args, "handler"):
-            raise UsageError("a command is required: snippet, batch, schema or lint")
+            raise UsageError("a command is required: snippet, batch, schema, lint, sandbox or api")
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
     except _Exit as exit:
@@ -188,6 +189,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema_command.add_argument("name", choices=SCHEMA_NAMES)
     schema_command.set_defaults(handler=_schema)
+
+    add_sandbox_command(commands)
 
     lint = commands.add_parser(
         "lint",

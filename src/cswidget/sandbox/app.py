@@ -51,7 +51,7 @@ from .http import (
 )
 from .storage import MetricFilter, Page, ResponseFilter, Store, TakenError
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TOKEN", "create_app"]
+__all__ = ["API_PATHS", "DEFAULT_BASE_URL", "DEFAULT_TOKEN", "create_app"]
 
 # The token the seed's own examples send most often, so they run as written.
 DEFAULT_TOKEN: Final = "ec76c296df321768ba4cc41a445bfb6f"
@@ -145,13 +145,13 @@ async def create_feedback_request(request: Request) -> Response:
     if errors:
         raise ValidationError(errors)
     data = {entry["key"]: entry["value"] for entry in checked["data"]}
-    request_id = store.create_feedback_request(
+    created = store.create_feedback_request(
         checked,
         now=format_timestamp(now),
         site_id=store.site_by_code(data["site_code"]) if data.get("site_code") else None,
         staff_id=store.staff_by_code(data["staff_code"]) if data.get("staff_code") else None,
     )
-    return json_response(store.feedback_request(request_id), 201)
+    return json_response(created, 201)
 
 
 def _not_owned(resource: str, field: str) -> FieldError:
@@ -386,6 +386,10 @@ ROUTES: Final = (
     Route("/openapi.json", openapi_document, methods=["GET"]),
     *survey_page.ROUTES,
 )
+
+# Every path the app answers, for a host app that routes them to it (the demo
+# site: `Route(path, sandbox_app)` for each, so its own pages keep their 404s).
+API_PATHS: Final = tuple(route.path for route in ROUTES)
 
 
 async def _api_error(request: Request, error: Exception) -> Response:

@@ -15,11 +15,14 @@ of rows up to an id is that id: list totals need no count over the table.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
@@ -29,6 +32,7 @@ __all__ = ["SCHEMA_VERSION", "Page", "ResponseFilter", "Store", "TakenError"]
 # Each entry migrates the schema from its index to the next version.
 MIGRATIONS: Final[tuple[str, ...]] = (
     """
+    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE surveys (
         id INTEGER PRIMARY KEY, name TEXT NOT NULL, locale TEXT NOT NULL,
         url_code TEXT NOT NULL UNIQUE);
@@ -59,19 +63,12 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         surname TEXT, survey_id INTEGER NOT NULL, email_template_id INTEGER,
         reference TEXT, machine_id TEXT, send_at TEXT NOT NULL, sent_at TEXT,
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL, not_sent_reason TEXT,
-        delivery_failure TEXT, ignore_throttle INTEGER NOT NULL, link_token TEXT NOT NULL
-        UNIQUE, sms_number TEXT, sms_template_id INTEGER, site_id INTEGER,
-        staff_id INTEGER, company_name TEXT);
+        delivery_failure TEXT, ignore_throttle INTEGER NOT NULL, sms_number TEXT,
+        sms_template_id INTEGER, site_id INTEGER, staff_id INTEGER, company_name TEXT,
+        data TEXT NOT NULL, reminders TEXT NOT NULL);
     CREATE INDEX feedback_requests_by_state ON feedback_requests (state, id);
-    CREATE INDEX feedback_requests_by_sent_at ON feedback_requests (sent_at);
-    CREATE TABLE feedback_request_data (
-        id INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT);
-    CREATE INDEX feedback_request_data_by_request ON feedback_request_data (request_id);
-    CREATE TABLE reminders (
-        id INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, send_at TEXT NOT NULL,
-        sent_at TEXT, email_template_id INTEGER, text_message_template_id INTEGER,
-        not_sent_reason TEXT, delivery_failure TEXT);
-    CREATE INDEX reminders_by_request ON reminders (request_id);
+    CREATE INDEX feedback_requests_by_sent_at ON feedback_requests (sent_at)
+        WHERE sent_at IS NOT NULL;
     CREATE TABLE feedback_responses (
         id INTEGER PRIMARY KEY, survey_id INTEGER NOT NULL, request_id INTEGER,
         reference TEXT, machine_id TEXT, email TEXT, company_name TEXT, site_id INTEGER,
@@ -92,6 +89,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
+PART_IDS: Final = 1000
 
 SITE_COLUMNS: Final = ("site_code", "name", "city", "region", "site_type")
 _REQUEST_SCALARS: Final = (
@@ -160,6 +158,10 @@ class Store:
         self._db = connection
         self._lock = threading.RLock()
         self.link_base = link_base
+        # Account data (surveys, templates, staff, sites) is small and read on
+        # every write; cached here, forgotten whenever any of it changes.
+        self._account_cache: dict[tuple[str, Any], Any] = {}
+        self._link_key = b""
 
     @classmethod
     def open(cls, path: str, *, link_base: str = "http://127.0.0.1:8010") -> Store:
@@ -171,6 +173,17 @@ class Store:
             connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA busy_timeout=5000")
         store = cls(connection, link_base=link_base)
+        store._migrate()
+        return store
+
+    def copy(self) -> Store:
+        """A new in-memory store with this one's data: a fresh, already seeded
+        sandbox for each test in milliseconds (SQLite's backup API)."""
+        target = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        with self._lock:
+            self._db.backup(target)
+        target.row_factory = sqlite3.Row
+        store = Store(target, link_base=self.link_base)
         store._migrate()
         return store
 
@@ -194,10 +207,17 @@ class Store:
                         db.execute(statement)
             db.execute("DELETE FROM schema_version")
             db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            # The key that signs survey links, kept with the data it signs.
+            db.execute(
+                "INSERT OR IGNORE INTO settings VALUES ('link_key', ?)", (secrets.token_hex(32),)
+            )
+            row = db.execute("SELECT value FROM settings WHERE name = 'link_key'").fetchone()
+            self._link_key = bytes.fromhex(row[0])
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """The connection, inside one transaction (under the store's lock)."""
+    def transaction(self, *, account: bool = False) -> Iterator[sqlite3.Connection]:
+        """The connection, inside one transaction (under the store's lock).
+        `account`: the transaction changes account data, so forget the cache."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -205,6 +225,9 @@ class Store:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            finally:
+                if account:
+                    self._account_cache.clear()
             self._db.execute("COMMIT")
 
     def _all(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
@@ -215,6 +238,15 @@ class Store:
         with self._lock:
             row: sqlite3.Row | None = self._db.execute(sql, tuple(args)).fetchone()
             return row
+
+    def _cached(self, key: tuple[str, Any], compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key not in self._account_cache:
+                self._account_cache[key] = compute()
+            return self._account_cache[key]
+
+    def _pairs(self, sql: str) -> dict[Any, Any]:
+        return {row[0]: row[1] for row in self._all(sql)}
 
     def is_empty(self) -> bool:
         return self._one("SELECT 1 FROM surveys LIMIT 1") is None
@@ -230,7 +262,7 @@ class Store:
         url_code: str,
         questions: Sequence[Mapping[str, Any]],
     ) -> None:
-        with self.transaction() as db:
+        with self.transaction(account=True) as db:
             db.execute(
                 "INSERT INTO surveys (id, name, locale, url_code) VALUES (?, ?, ?, ?)",
                 (survey_id, name, locale, url_code),
@@ -251,7 +283,7 @@ class Store:
                 )
 
     def add_email_template(self, template: Mapping[str, Any]) -> None:
-        with self.transaction() as db:
+        with self.transaction(account=True) as db:
             db.execute(
                 "INSERT INTO email_templates (id, name, body, subject, from_name, from_email,"
                 " locale, archived) VALUES (:id, :name, :body, :subject, :from_name,"
@@ -260,7 +292,7 @@ class Store:
             )
 
     def add_text_message_template(self, template: Mapping[str, Any]) -> None:
-        with self.transaction() as db:
+        with self.transaction(account=True) as db:
             db.execute(
                 "INSERT INTO text_message_templates (id, name, body, locale, archived)"
                 " VALUES (:id, :name, :body, :locale, :archived)",
@@ -268,7 +300,7 @@ class Store:
             )
 
     def add_staff(self, member: Mapping[str, Any]) -> None:
-        with self.transaction() as db:
+        with self.transaction(account=True) as db:
             db.execute(
                 "INSERT INTO staff (id, code, first_name, surname, email, time_zone,"
                 " deactivated_at, team_id) VALUES (:id, :code, :first_name, :surname, :email,"
@@ -286,6 +318,12 @@ class Store:
 
     def questions(self, survey_id: int) -> list[dict[str, Any]]:
         """A survey's questions with the sandbox's own extras (metric, options)."""
+        questions: list[dict[str, Any]] = self._cached(
+            ("questions", survey_id), lambda: self._questions(survey_id)
+        )
+        return questions
+
+    def _questions(self, survey_id: int) -> list[dict[str, Any]]:
         return [
             {
                 "id": row["id"],
@@ -311,9 +349,10 @@ class Store:
         }
 
     def _exists(self, table: str, row_id: int | None) -> bool:
-        return row_id is not None and self._one(
-            f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)
-        ) is not None  # fmt: skip
+        ids = self._cached(
+            ("ids", table), lambda: frozenset(r[0] for r in self._all(f"SELECT id FROM {table}"))
+        )
+        return row_id in ids
 
     def has_survey(self, survey_id: int | None) -> bool:
         return self._exists("surveys", survey_id)
@@ -359,8 +398,12 @@ class Store:
         return None if row is None else _staff(row)
 
     def staff_by_code(self, code: str) -> int | None:
-        row = self._one("SELECT id FROM staff WHERE code = ?", (code,))
-        return None if row is None else int(row[0])
+        codes = self._cached(
+            ("codes", "staff"),
+            lambda: self._pairs("SELECT code, id FROM staff"),
+        )
+        found: int | None = codes.get(code)
+        return found
 
     def staff(
         self,
@@ -400,12 +443,16 @@ class Store:
         return None if row is None else _site(row)
 
     def site_by_code(self, code: str) -> int | None:
-        row = self._one("SELECT id FROM sites WHERE site_code = ?", (code,))
-        return None if row is None else int(row[0])
+        codes = self._cached(
+            ("codes", "sites"),
+            lambda: self._pairs("SELECT site_code, id FROM sites"),
+        )
+        found: int | None = codes.get(code)
+        return found
 
     def create_site(self, site: Mapping[str, Any]) -> dict[str, Any]:
         try:
-            with self.transaction() as db:
+            with self.transaction(account=True) as db:
                 cursor = db.execute(
                     "INSERT INTO sites (site_code, name, city, region, site_type)"
                     " VALUES (?, ?, ?, ?, ?)",
@@ -423,7 +470,7 @@ class Store:
         if names:
             assignments = ", ".join(f"{name} = ?" for name in names)
             try:
-                with self.transaction() as db:
+                with self.transaction(account=True) as db:
                     db.execute(
                         f"UPDATE sites SET {assignments} WHERE id = ?",
                         [*(changes[name] for name in names), site_id],
@@ -450,82 +497,98 @@ class Store:
         sent_at: str | None = None,
         delivery_failure: str | None = None,
         created_at: str | None = None,
-    ) -> int:
-        """Store a checked request (`api_rules.check_feedback_request`); its id."""
+    ) -> dict[str, Any]:
+        """Store a checked request (`api_rules.check_feedback_request`) and
+        return it as GET /feedback_requests/:id will (built from what was
+        written, not read back: one statement per row, nothing more)."""
         sms = request.get("sms") or {}
         external = bool(request.get("external_link"))
         data = request.get("data") or []
         company = next((d["value"] for d in data if d["key"] == "company_name"), None)
-        with self.transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO feedback_requests (email, first_name, surname, survey_id,"
-                " email_template_id, reference, machine_id, send_at, state, sent_at,"
-                " created_at, updated_at, delivery_failure, ignore_throttle, link_token,"
-                " sms_number, sms_template_id, site_id, staff_id, company_name)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    *(request.get(name) for name in _REQUEST_SCALARS),
-                    state or ("sent" if external else "pending"),
-                    sent_at or (now if external else None),
-                    created_at or now,
-                    created_at or now,
-                    delivery_failure,
-                    int(bool(request.get("ignore_throttle"))),
-                    secrets.token_urlsafe(16),
-                    sms.get("number"),
-                    sms.get("text_message_template_id"),
-                    site_id,
-                    staff_id,
-                    company,
-                ),
+        row: dict[str, Any] = {
+            **{name: request.get(name) for name in _REQUEST_SCALARS},
+            "state": state or ("sent" if external else "pending"),
+            "sent_at": sent_at or (now if external else None),
+            "created_at": created_at or now,
+            "updated_at": created_at or now,
+            "not_sent_reason": None,
+            "delivery_failure": delivery_failure,
+            "ignore_throttle": int(bool(request.get("ignore_throttle"))),
+            "sms_number": sms.get("number"),
+            "sms_template_id": sms.get("text_message_template_id"),
+            "site_id": site_id,
+            "staff_id": staff_id,
+            "company_name": company,
+        }
+        # Data and reminders belong to their request and are only ever read
+        # with it: stored in its row (as JSON), so a request is one INSERT.
+        row["data"] = json.dumps(
+            [{"key": entry["key"], "value": entry["value"]} for entry in data],
+            ensure_ascii=False,
+        )
+        row["reminders"] = json.dumps(
+            [
+                {
+                    "email_template_id": reminder["email_template_id"],
+                    "send_at": reminder["send_at"],
+                    "sent_at": None,
+                    "text_message_template_id": reminder["text_message_template_id"],
+                    "not_sent_reason": None,
+                    "delivery_failure": None,
+                }
+                for reminder in request.get("reminders") or ()
+            ]
+        )
+        names = ", ".join(row)
+        with self._lock:
+            cursor = self._db.execute(
+                f"INSERT INTO feedback_requests ({names}) VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values()),
             )
-            request_id = int(cursor.lastrowid or 0)
-            db.executemany(
-                "INSERT INTO feedback_request_data (request_id, key, value) VALUES (?, ?, ?)",
-                [(request_id, entry["key"], entry["value"]) for entry in data],
-            )
-            db.executemany(
-                "INSERT INTO reminders (request_id, send_at, email_template_id,"
-                " text_message_template_id) VALUES (?, ?, ?, ?)",
-                [
-                    (
-                        request_id,
-                        reminder["send_at"],
-                        reminder["email_template_id"],
-                        reminder["text_message_template_id"],
-                    )
-                    for reminder in request.get("reminders") or ()
-                ],
-            )
-        return request_id
+        row["id"] = int(cursor.lastrowid or 0)
+        return self._request_shape(row)
 
     def feedback_request(self, request_id: int) -> dict[str, Any] | None:
         row = self._one("SELECT * FROM feedback_requests WHERE id = ?", (request_id,))
         return None if row is None else self._request(row)
 
+    def link_token(self, request_id: int) -> str:
+        """The token in a request's survey link: its id and a signature, so
+        links cannot be guessed and need no column or index of their own."""
+        digest = hmac.new(self._link_key, str(request_id).encode(), hashlib.sha256).digest()
+        return f"{request_id}-{base64.urlsafe_b64encode(digest[:12]).decode()}"
+
     def feedback_request_by_token(self, token: str) -> dict[str, Any] | None:
-        row = self._one("SELECT * FROM feedback_requests WHERE link_token = ?", (token,))
-        return None if row is None else self._request(row)
+        number, _, _ = token.partition("-")
+        if not (number.isascii() and number.isdigit() and len(number) <= 16):
+            return None
+        if not hmac.compare_digest(self.link_token(int(number)).encode(), token.encode()):
+            return None
+        return self.feedback_request(int(number))
 
     def request_scope(self, request_id: int) -> sqlite3.Row | None:
         """The survey, site, staff and customer a request's response inherits."""
         return self._one("SELECT * FROM feedback_requests WHERE id = ?", (request_id,))
 
     def request_data(self, request_id: int) -> list[tuple[str, str | None]]:
-        rows = self._all(
-            "SELECT key, value FROM feedback_request_data WHERE request_id = ? ORDER BY id",
-            (request_id,),
-        )
-        return [(row[0], row[1]) for row in rows]
+        row = self._one("SELECT data FROM feedback_requests WHERE id = ?", (request_id,))
+        return [] if row is None else [(d["key"], d["value"]) for d in json.loads(row[0])]
 
     def _request(self, row: sqlite3.Row) -> dict[str, Any]:
-        data = self._all(
-            "SELECT id, key, value FROM feedback_request_data WHERE request_id = ? ORDER BY id",
-            (row["id"],),
-        )
-        reminders = self._all(
-            "SELECT * FROM reminders WHERE request_id = ? ORDER BY id", (row["id"],)
-        )
+        return self._request_shape(row)
+
+    def _request_shape(self, row: Any) -> dict[str, Any]:
+        # A part's id is its request's id times 1000 plus its place (at most
+        # 100 data entries and 10 reminders): stable, unique, no table of its own.
+        first_part_id = row["id"] * PART_IDS + 1
+        data = [
+            {"id": first_part_id + index, **entry}
+            for index, entry in enumerate(json.loads(row["data"]))
+        ]
+        reminders = [
+            {"id": first_part_id + index, **entry}
+            for index, entry in enumerate(json.loads(row["reminders"]))
+        ]
         sms = None
         if row["sms_number"] is not None:
             sms = {"number": row["sms_number"], "text_message_template_id": row["sms_template_id"]}
@@ -547,21 +610,10 @@ class Store:
             "not_sent_reason": row["not_sent_reason"],
             "delivery_failure": row["delivery_failure"],
             "ignore_throttle": bool(row["ignore_throttle"]),
-            "link": f"{self.link_base}/r/{row['link_token']}",
+            "link": f"{self.link_base}/r/{self.link_token(row['id'])}",
             "sms": sms,
-            "data": [{"id": d["id"], "key": d["key"], "value": d["value"]} for d in data],
-            "reminders": [
-                {
-                    "id": r["id"],
-                    "email_template_id": r["email_template_id"],
-                    "send_at": r["send_at"],
-                    "sent_at": r["sent_at"],
-                    "text_message_template_id": r["text_message_template_id"],
-                    "not_sent_reason": r["not_sent_reason"],
-                    "delivery_failure": r["delivery_failure"],
-                }
-                for r in reminders
-            ],
+            "data": data,
+            "reminders": reminders,
         }
 
     def feedback_requests(
@@ -653,12 +705,25 @@ class Store:
 
     def feedback_response(self, response_id: int) -> dict[str, Any] | None:
         row = self._one(f"{self._RESPONSE_SELECT} WHERE r.id = ?", (response_id,))
-        return None if row is None else self._response(row)
+        return None if row is None else self._responses([row])[0]
 
-    def _response(self, row: sqlite3.Row) -> dict[str, Any]:
-        request = None
-        if row["request_id"] is not None:
-            request = self.feedback_request(row["request_id"])
+    def _responses(self, rows: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
+        # One query for the page's feedback requests, not one per response.
+        wanted = sorted({row["request_id"] for row in rows if row["request_id"] is not None})
+        requests = {
+            request["id"]: self._request(request)
+            for request in (
+                self._all(
+                    f"SELECT * FROM feedback_requests WHERE id IN ({', '.join('?' * len(wanted))})",
+                    wanted,
+                )
+                if wanted
+                else ()
+            )
+        }
+        return [self._response(row, requests.get(row["request_id"])) for row in rows]
+
+    def _response(self, row: sqlite3.Row, request: dict[str, Any] | None) -> dict[str, Any]:
         return {
             "id": row["id"],
             "reference": row["reference"],
@@ -699,7 +764,7 @@ class Store:
         else:
             found = self._one(f"SELECT count(*) FROM feedback_responses r WHERE {clause}", args)
             total = int(found[0]) if found else 0
-        return Page([self._response(row) for row in rows], total, bound)
+        return Page(self._responses(rows), total, bound)
 
     # --- metrics
 
