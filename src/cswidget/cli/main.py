@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _api(arguments[1:])
         args = parser.parse_args(arguments)
         if not hasattr(args, "handler"):
-            raise UsageError("a command is required: snippet, batch, schema, lint, sandbox or api")
+            raise UsageError("a command is required: snippet, batch, schema, lint or sandbox")
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
     except _Exit as exit:
