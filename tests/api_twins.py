@@ -1,7 +1,7 @@
 """Run one API scenario through `Client` and through `AsyncClient`.
 
 A test writes its scenario once, as a function of a client; `Twin` runs it
-with the sync client or inside `asyncio.run` with the async one, awaiting
+with the sync client or inside `run_async` with the async one, awaiting
 what needs awaiting and collecting lists, so every assertion holds for both.
 Retries sleep on a fake clock: `twin.sleeps` records the waits, none is real.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,26 @@ TOKEN = "ec76c296df321768ba4cc41a445bfb6f"
 USER_AGENT = "Acme Ltd"
 NOW = datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
 MODES = ("sync", "async")
+
+
+def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """`asyncio.run(coroutine)` in a thread of its own: Playwright's sync API,
+    used by the browser tests in the same session, keeps an event loop
+    running in the main thread, where asyncio.run refuses to start."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised in the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 class Listed(list[Any]):
@@ -61,7 +82,7 @@ class Twin:
                 TOKEN, transport=self.transport, sleep=self.sleeps.append, **self.options
             ) as client:
                 return _settle(scenario(client))
-        return asyncio.run(self._run_async(scenario))
+        return run_async(self._run_async(scenario))
 
     async def _run_async(self, scenario: Callable[[Any], Any]) -> Any:
         async def sleep(seconds: float) -> None:

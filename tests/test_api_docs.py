@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -20,17 +21,30 @@ def blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)\n```", DOC.read_text(encoding="utf-8"), re.S)
 
 
+def run_blocks(namespace: dict[str, object], failures: list[BaseException]) -> None:
+    try:
+        for source in blocks("python"):
+            exec(source, namespace)
+    except BaseException as error:  # reported by the test's own thread
+        failures.append(error)
+
+
 def test_every_python_example_runs_and_says_what_the_page_says(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     namespace: dict[str, object] = {"__name__": "docs_api"}
+    failures: list[BaseException] = []
     printed = io.StringIO()
     with serve_sandbox() as base_url:
         monkeypatch.setenv("CUSTOMERSURE_API_URL", base_url)
         monkeypatch.setenv("CUSTOMERSURE_API_TOKEN", TOKEN)
         with contextlib.redirect_stdout(printed):
-            for source in blocks("python"):
-                exec(source, namespace)
+            # In a thread of its own: the async example calls asyncio.run,
+            # which refuses to start where Playwright's loop runs (run_async).
+            thread = threading.Thread(target=run_blocks, args=(namespace, failures))
+            thread.start()
+            thread.join()
+    assert failures == []
     request = namespace["request"]
     assert isinstance(request, FeedbackRequest)
     params = namespace["params"]

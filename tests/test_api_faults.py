@@ -4,7 +4,6 @@ that are not the API's, through both clients. Retries sleep on a fake clock
 
 from __future__ import annotations
 
-import asyncio
 import pickle
 import socket
 from collections.abc import Callable, Iterator
@@ -14,7 +13,7 @@ import httpx
 import pytest
 
 import cswidget
-from api_twins import BASE_URL, MODES, NOW, TOKEN, Twin, json_response
+from api_twins import BASE_URL, MODES, NOW, TOKEN, Twin, json_response, run_async
 from cswidget.api import (
     APIConnectionError,
     APIError,
@@ -337,7 +336,7 @@ def sites_get_from(url: str, mode: str, **options: Any) -> Any:
         async with AsyncClient(TOKEN, **options) as client:
             return await client.sites.get("hq")
 
-    return asyncio.run(get())
+    return run_async(get())
 
 
 def test_a_server_that_never_answers_times_out_for_real(mode: str) -> None:

@@ -3,7 +3,6 @@ clients, with the sandbox's own rules and errors (uvicorn on a free port)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 
 import cswidget
 from api_sandbox import TOKEN, serve_sandbox
+from api_twins import run_async
 from cswidget import SurveyParams
 from cswidget.api import (
     CSAT,
@@ -60,7 +60,7 @@ class Both:
                     return [item async for item in result]
                 return await result
 
-        return asyncio.run(run())
+        return run_async(run())
 
     def __call__(self, scenario: Any) -> tuple[Any, Any]:
         return self.sync(scenario), self.async_(scenario)
@@ -118,7 +118,7 @@ def test_lists_page_through_everything_once_with_total_count(base_url: str) -> N
             paginator = client.feedback_responses.list(per_page=7)
             return [response.id async for response in paginator], paginator.total_count
 
-    assert asyncio.run(async_ids()) == (ids, len(ids))
+    assert run_async(async_ids()) == (ids, len(ids))
 
 
 def test_filters_reach_the_sandbox(base_url: str) -> None:
