@@ -422,6 +422,19 @@ def test_a_redirect_to_another_host_does_not_carry_the_token(mode: str) -> None:
     assert TOKEN not in repr(dict(second.headers))
 
 
+def test_a_redirect_from_https_to_http_does_not_carry_the_token(mode: str) -> None:
+    twin = Twin(
+        mode,
+        replies(
+            httpx.Response(301, headers={"Location": "http://api.customersure.test/sites/hq"}),
+            json_response(SITE),
+        ),
+    )
+    assert twin(get_site).id == "111"
+    assert [r.url.scheme for r in twin.requests] == ["https", "http"]
+    assert "Authorization" not in twin.requests[1].headers
+
+
 def test_a_307_repeats_a_post_with_its_body(mode: str) -> None:
     twin = Twin(
         mode,
