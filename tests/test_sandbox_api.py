@@ -343,3 +343,11 @@ def test_openapi_document_is_served_without_credentials(client: httpx.Client) ->
     response = client.get("/openapi.json", headers={"User-Agent": "", "Authorization": ""})
     assert response.json()["openapi"] == "3.1.0"
     assert response.json()["servers"] == [{"url": BASE_URL}]
+
+
+@pytest.mark.parametrize("path", ["/feedback_requests", "/sites"])
+@pytest.mark.parametrize("body", [b"[]", b'"text"', b"null", b"42"])
+def test_a_body_that_is_not_an_object_is_422(client: httpx.Client, path: str, body: bytes) -> None:
+    response = client.post(path, content=body)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["body"]

@@ -122,7 +122,7 @@ async def create_feedback_request(request: Request) -> Response:
     sandbox = _sandbox(request)
     body = await read_json(request)
     now = sandbox.now()
-    checked = check_feedback_request(body if isinstance(body, dict) else {"": body}, now=now)
+    checked = check_feedback_request(body, now=now)
     store = sandbox.store
     resource = "/feedback_requests/"
     errors: list[FieldError] = []
@@ -293,9 +293,7 @@ async def sites(request: Request) -> Response:
     store = _sandbox(request).store
     if request.method == "POST":
         body = await read_json(request)
-        checked = check_site(
-            body if isinstance(body, dict) else {"": body}, resource=SITES_RESOURCE
-        )
+        checked = check_site(body, resource=SITES_RESOURCE)
         try:
             return json_response(store.create_site(checked), 201)
         except TakenError as taken:
@@ -321,9 +319,7 @@ async def site(request: Request) -> Response:
     if request.method == "PATCH":
         body = await read_json(request)
         resource = f"/sites/{key}"
-        changes = check_site(
-            body if isinstance(body, dict) else {"": body}, resource=resource, partial=True
-        )
+        changes = check_site(body, resource=resource, partial=True)
         if found is None:
             raise ApiError(404, "Not found")
         try:
