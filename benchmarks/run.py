@@ -214,11 +214,13 @@ def main() -> int:
         f"{theirs * 1e3:.1f}ms above an empty interpreter "
         f"({'met' if mine <= theirs else 'NOT met'})"
     )
-    batch = Path(__file__).with_name("batch.py")
-    if batch.exists():
-        print()
-        return subprocess.run([sys.executable, str(batch)], check=False).returncode
-    return 0
+    status = 0
+    for name in ("batch.py", "sandbox.py", "api.py"):
+        script = Path(__file__).with_name(name)
+        if script.exists():
+            print()
+            status |= subprocess.run([sys.executable, str(script)], check=False).returncode
+    return status
 
 
 if __name__ == "__main__":

@@ -19,16 +19,19 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 import cswidget.jinja
+from cswidget.sandbox import API_PATHS, Store
+from cswidget.sandbox import create_app as create_api
 from cswidget.vocabulary import CUSTOMER_FIELDS
 
-from . import builder, decoded, gallery, lifecycle, pages, rest, sandbox
-from .responses import ResponseStore
+from . import builder, decoded, gallery, lifecycle, pages, sandbox
 from .security import Receive, Scope, SecurityHeaders, Send
 from .surveys import load_account
 
 HERE = Path(__file__).parent
 # The REST API authenticates with a header, not a cookie: no CSRF token there.
-API_PREFIXES = tuple(sorted({"/" + route.path.strip("/").split("/")[0] for route in rest.routes}))
+# A feedback request's survey page (/r/<signed id>) is reached only through
+# its unguessable link, which a cross-site form cannot know.
+API_PREFIXES = tuple(sorted({path.split("{")[0] for path in API_PATHS}))
 SCRIPTED_DEFAULT_DELAY_MS = 20_000
 MAX_DELAY_MS = 600_000
 
@@ -183,8 +186,20 @@ async def favicon(request: Request) -> Response:
     return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
-def create_app(*, responses: ResponseStore | None = None) -> Starlette:
-    """A fresh demo app, with an empty response store unless one is given."""
+# Where `make demo` serves: feedback request links and Link headers use it.
+DEMO_BASE_URL = "http://127.0.0.1:8000"
+
+
+def create_app(*, store: Store | None = None, base_url: str = DEMO_BASE_URL) -> Starlette:
+    """A fresh demo app: its pages, and the REST API sandbox (`cswidget.sandbox`)
+    on the same port, over `store` (default: a new in-memory one with the
+    demo account). Responses filed by the widget's survey land in the same
+    store, so the API lists them."""
+    api = create_api(
+        db=Store.open(":memory:", link_base=base_url) if store is None else store,
+        seed="demo",
+        base_url=base_url,
+    )
     app = Starlette(
         routes=[
             Route("/", index),
@@ -197,7 +212,7 @@ def create_app(*, responses: ResponseStore | None = None) -> Starlette:
             Route("/hostile", hostile),
             Route("/builder", snippet_builder, methods=["GET", "POST"]),
             Route("/favicon.ico", favicon),
-            *rest.routes,
+            *(Route(path, api) for path in API_PATHS),
             *sandbox.routes,
             *lifecycle.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
@@ -214,7 +229,7 @@ def create_app(*, responses: ResponseStore | None = None) -> Starlette:
     )
     app.state.templates = make_templates()
     app.state.account = load_account()
-    app.state.responses = ResponseStore() if responses is None else responses
+    app.state.store = api.state.sandbox.store
     return app
 
 

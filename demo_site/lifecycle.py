@@ -8,7 +8,6 @@ the widget into). Turbo and htmx are served from node_modules/ (`npm ci`).
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Any, Final
 
@@ -46,8 +45,10 @@ AUTO_EMBED_PARAMS: Final = {"reference": "AUTO-7"}
 TURBO_PAGES: Final = {"": "Page one", "two": "Page two"}
 
 
-def _nonce() -> str:
-    return secrets.token_urlsafe(18)
+def _nonce(request: Request) -> str:
+    # demo_site.security puts the response's nonce there; its policy allows it.
+    nonce: str = request.state.csp_nonce
+    return nonce
 
 
 def _render(
@@ -63,7 +64,7 @@ def _render(
 ) -> Response:
     templates: Jinja2Templates = request.app.state.templates
     scenario = pages.BY_SLUG[slug]
-    nonce = nonce or _nonce()
+    nonce = nonce or _nonce(request)
     values = {**pages.snippet_context(nonce=nonce), **(snippet_context or {})}
     snippet = Markup(templates.env.get_template(scenario.snippet_template).render(values).strip())
     return templates.TemplateResponse(
@@ -79,17 +80,14 @@ async def consent(request: Request) -> Response:
     manager = request.query_params.get("manager", "event")
     if manager not in CONSENTS:
         manager = "event"
-    nonce = _nonce()
     # 'strict-dynamic': a manager that copies attributes (Klaro) loses the
     # hidden nonce, and scripts a trusted script inserts may still run.
-    policy = f"script-src 'nonce-{nonce}' 'strict-dynamic'; object-src 'none'; base-uri 'none'"
+    request.state.csp_strict_dynamic = True
     return _render(
         request,
         "consent",
         "consent.html",
-        nonce=nonce,
         snippet_context={"consent": CONSENTS[manager]},
-        headers={"Content-Security-Policy": policy},
         manager=manager,
         consent_name=CONSENTS[manager].partition(":")[2],
         managers=MANAGER_LABELS,
@@ -145,23 +143,15 @@ async def htmx_fragment(request: Request) -> Response:
     return templates.TemplateResponse(
         request,
         "htmx_fragment.html",
-        {**pages.snippet_context(nonce=_nonce()), "number": number},
+        {**pages.snippet_context(nonce=_nonce(request)), "number": number},
     )
 
 
 async def _auto_embed_page(scope: Scope, receive: Any, send: Any) -> None:
+    # demo_site.security put the response's nonce in request.state.csp_nonce,
+    # where the auto-embed middleware finds it too.
     request = Request(scope, receive)
-    nonce = _nonce()
-    # Where Starlette keeps request.state: the middleware's default nonce.
-    request.state.csp_nonce = nonce
-    policy = f"script-src 'nonce-{nonce}'; object-src 'none'; base-uri 'none'"
-    response = _render(
-        request,
-        "auto-embed",
-        "auto-embed.html",
-        nonce=nonce,
-        headers={"Content-Security-Policy": policy},
-    )
+    response = _render(request, "auto-embed", "auto-embed.html")
     await response(scope, receive, send)
 
 

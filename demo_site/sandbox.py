@@ -11,7 +11,9 @@ core's job (`SurveyParams.from_flat`); the sandbox only lays it out.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -20,13 +22,25 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from cswidget import SurveyParams, ValidationError
+from cswidget import FieldError, SurveyParams, ValidationError
+from cswidget.api_rules import format_timestamp
+from cswidget.checks import email_errors
 from cswidget.codepoints import escape_json_text
-from cswidget.vocabulary import SPECIAL_METADATA_KEYS
+from cswidget.sandbox import Store
+from cswidget.vocabulary import (
+    ALLOWED_VALUES,
+    INVALID_VALUE,
+    MAX_VALUE_LENGTH,
+    MAXIMUM,
+    SPECIAL_METADATA_KEYS,
+    WRONG_LENGTH,
+)
 
 from .surveys import RATING_SCALE, Account, Question, Survey
 
 SURVEY_PARAMS_FIELD = "survey_params"
+# A free-text answer; the seed sets no limit, the demo keeps stored rows small.
+MAX_TEXT_ANSWER_LENGTH = 5000
 
 
 @dataclass
@@ -78,6 +92,9 @@ def parse_params(text: str | None, account: Account) -> SurveyParams:
         data = json.loads(text)
     except ValueError as error:
         raise ValueError(f"survey_params is not valid JSON: {error}") from None
+    except RecursionError:
+        # About 1,000 nested arrays exhaust Python's parser: still bad input.
+        raise ValueError("survey_params is not valid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise ValueError("survey_params must be a JSON object")
     return SurveyParams.from_flat(data, segment_keys=account.segment_keys)
@@ -119,9 +136,9 @@ async def survey_page(request: Request) -> Response:
     try:
         params = parse_params(params_text, request.app.state.account)
     except ValidationError as error:
-        context["error"] = escape_json_text(
-            json.dumps(error.to_dict(), indent=2, ensure_ascii=False)
-        )
+        # ensure_ascii: a lone surrogate in a key is shown as its escape,
+        # since it cannot be sent as UTF-8.
+        context["error"] = json.dumps(error.to_dict(), indent=2)
         return _render(request, context, status_code=400)
     except ValueError as error:
         context["error"] = str(error)
@@ -153,15 +170,21 @@ async def submit(request: Request) -> Response:
         message = error.to_dict() if isinstance(error, ValidationError) else str(error)
         return Response(json.dumps(message), status_code=400, media_type="application/json")
     placed = layout(survey, params)
+    resource = request.url.path
+    errors: list[FieldError] = []
     fields: dict[str, Any] = {}
     for name in placed.visible_customer:
         value = form.get(f"customer.{name}")
         # What the customer typed wins: visible fields are theirs to change.
-        fields[name] = str(value) if value not in (None, "") else None
+        typed = str(value) if value not in (None, "") else None
+        problems = _typed_errors(resource, f"customer.{name}", name, typed)
+        errors += problems
+        fields[name] = None if problems else typed
     fields.update(placed.hidden)
     answers = []
     for question in survey.questions:
         answer = answer_of(question, form)
+        errors += _answer_errors(resource, question, placed.preselected.get(question.id), answer)
         if question.segment is not None and answer is not None:
             fields[question.segment] = answer
         answers.append(
@@ -172,14 +195,23 @@ async def submit(request: Request) -> Response:
                 "type": question.answer_type,
             }
         )
+    if errors:
+        context = {"survey": survey, "org": request.path_params["org"]}
+        context["error"] = json.dumps(ValidationError(errors).to_dict(), indent=2)
+        return _render(request, context, status_code=422)
     fields.update(placed.metadata)
-    response = request.app.state.responses.add(
-        survey=survey,
+    store: Store = request.app.state.store
+    response_id = store.add_response(
+        survey_id=survey.id,
         fields=fields,
         answers=answers,
-        reference=placed.links.get("reference"),
-        machine_id=placed.links.get("machine_id"),
+        submitted_at=format_timestamp(datetime.now(UTC)),
+        reference=_text(placed.links.get("reference")),
+        machine_id=_text(placed.links.get("machine_id")),
+        site_id=_code(store.site_by_code, fields.get("site_code")),
+        staff_id=_code(store.staff_by_code, fields.get("staff_code")),
     )
+    response = store.feedback_response(response_id)
     return _templates(request).TemplateResponse(
         request,
         "sandbox_thanks.html",
@@ -189,6 +221,41 @@ async def submit(request: Request) -> Response:
             "response_json": escape_json_text(json.dumps(response, indent=2, ensure_ascii=False)),
         },
     )
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _code(lookup: Callable[[str], int | None], value: Any) -> int | None:
+    # staff_code and site_code link the response to a staff member and a site.
+    return lookup(value) if isinstance(value, str) else None
+
+
+def _typed_errors(resource: str, field: str, name: str, value: str | None) -> list[FieldError]:
+    """What a customer typed is held to the widget's own limits."""
+    if value is None:
+        return []
+    if len(value) > MAX_VALUE_LENGTH:
+        return [FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: MAX_VALUE_LENGTH})]
+    return email_errors(resource, field, value) if name == "email" else []
+
+
+def _answer_errors(
+    resource: str, question: Question, preselected: Any, answer: str | None
+) -> list[FieldError]:
+    field = f"q{question.id}"
+    if answer is None:
+        return []
+    if question.answer_type == "Text":
+        if len(answer) > MAX_TEXT_ANSWER_LENGTH:
+            return [FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: MAX_TEXT_ANSWER_LENGTH})]
+        return []
+    allowed = options(question, preselected)
+    chosen = answer.split(", ") if question.answer_type == "Checkbox" else [answer]
+    if all(choice in allowed for choice in chosen):
+        return []
+    return [FieldError(resource, field, INVALID_VALUE, {ALLOWED_VALUES: allowed})]
 
 
 routes = [

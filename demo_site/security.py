@@ -20,6 +20,7 @@ lines keep the demo's dependencies to Starlette and uvicorn.)
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -43,17 +44,35 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The content types a cross-site <form> can send; anything else needs CORS,
 # which this site never grants.
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
-MAX_FORM_BYTES = 1_000_000
+# Above the sandbox's own limits, so an over-long answer gets its 422 from
+# the survey's validation, not a refusal here.
+MAX_FORM_BYTES = 2 * 1024 * 1024
+# Turbo Drive and htmx's boosted links swap in the next page's scripts
+# without loading a new document, so the document's first policy must allow
+# them: these pages get a nonce per session (derived from the CSRF cookie),
+# as Rails does for Turbo, instead of one per response.
+SESSION_NONCE_PREFIXES = ("/turbo", "/htmx")
 
 
-def content_security_policy(*, nonce: str, frameable: bool) -> str:
-    """The policy of every page: scripts only with this response's nonce."""
+def content_security_policy(*, nonce: str, frameable: bool, strict_dynamic: bool = False) -> str:
+    """The policy of every page: scripts only with this response's nonce.
+
+    `strict_dynamic` lets scripts a nonced script inserts run too: a consent
+    manager that re-creates the widget's script tag (Klaro) loses the nonce.
+    """
     ancestors = "'self'" if frameable else "'none'"
+    dynamic = " 'strict-dynamic'" if strict_dynamic else ""
     return (
-        f"default-src 'self'; script-src 'nonce-{nonce}'; style-src 'self'; "
+        f"default-src 'self'; script-src 'nonce-{nonce}'{dynamic}; style-src 'self'; "
         f"img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'; "
         f"form-action 'self'; frame-ancestors {ancestors}"
     )
+
+
+def session_nonce(*, secret: bytes, cookie: str) -> str:
+    """A nonce that stays the same for one browser session (its CSRF cookie)."""
+    digest = hmac.new(secret, b"csp-nonce:" + cookie.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
 
 
 def csrf_token(*, secret: bytes, cookie: str) -> str:
@@ -100,17 +119,19 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        nonce = secrets.token_urlsafe(18)
         cookie = _cookie(scope)
         new_cookie = cookie is None
         if cookie is None:
             cookie = secrets.token_urlsafe(32)
+        if scope["path"].startswith(SESSION_NONCE_PREFIXES):
+            nonce = session_nonce(secret=self.secret, cookie=cookie)
+        else:
+            nonce = secrets.token_urlsafe(18)
         state = scope.setdefault("state", {})
         state["csp_nonce"] = nonce
         state["csrf_token"] = csrf_token(secret=self.secret, cookie=cookie)
         frameable = scope["path"].startswith(FRAMEABLE_PREFIX)
         headers = [
-            (b"content-security-policy", content_security_policy(nonce=nonce, frameable=frameable)),
             (b"x-content-type-options", "nosniff"),
             (b"referrer-policy", "strict-origin-when-cross-origin"),
         ]
@@ -127,16 +148,24 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                # Built now: the page may have asked for 'strict-dynamic'.
+                policy = content_security_policy(
+                    nonce=nonce,
+                    frameable=frameable,
+                    strict_dynamic=bool(state.get("csp_strict_dynamic")),
+                )
+                headers.append((b"content-security-policy", policy))
                 own = message.get("headers", [])
-                # A page that sets its own policy (with its own nonce) keeps it:
-                # two policies would both apply, and each block the other's nonce.
-                has_policy = any(bytes(k).lower() == b"content-security-policy" for k, _ in own)
+                # A header the app set itself wins: a page's own policy (with
+                # its own nonce) must not be joined by a second one, which would
+                # block that nonce; the API's own nosniff must not be doubled.
+                present = {bytes(name).lower() for name, _ in own}
                 message["headers"] = [
                     *own,
                     *(
                         (name, value.encode("latin-1"))
                         for name, value in headers
-                        if not (has_policy and name == b"content-security-policy")
+                        if name not in present
                     ),
                 ]
             await send(message)

@@ -123,7 +123,7 @@ def test_hostile_keys_byte_for_byte(tmp_path: Path, capsys: pytest.CaptureFixtur
             ["snippet", "--survey", SURVEY, "--script-src", SRC],
             "missing required argument: --org (or set org in cswidget.toml)\n",
         ),
-        ([], "a command is required: snippet, batch, schema or lint"),
+        ([], "a command is required: snippet, batch, schema, lint, sandbox or api"),
         (["snippet", *WIDGET_FLAGS, "--customer", "name"], "--customer: expected KEY=VALUE"),
         (["snippet", *WIDGET_FLAGS, "--part", "head"], "argument --part: invalid choice"),
         (["snippet", *WIDGET_FLAGS, "--bogus"], "unrecognized arguments: --bogus"),

@@ -82,7 +82,8 @@ def test_builder_starts_empty_with_the_real_shapes_as_placeholders(base_url: str
 
 
 POLICY = re.compile(
-    "default-src 'self'; script-src 'nonce-([A-Za-z0-9_-]{24})'; style-src 'self'; "
+    "default-src 'self'; script-src 'nonce-([A-Za-z0-9_-]{24})'(?: 'strict-dynamic')?; "
+    "style-src 'self'; "
     "img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors ('none'|'self')"
 )
@@ -96,6 +97,10 @@ SCRIPTS = {
     "/logged-in": 2,
     "/hostile": 2,
     "/builder": 2,
+    "/consent": 3,
+    "/turbo": 3,
+    "/htmx": 3,
+    "/auto-embed": 2,
 }
 
 

@@ -187,3 +187,6 @@ METRIC_FILTERS: Final = (
     "staff_ids[]",
 )
 STAFF_FILTERS: Final = ("email", "code")
+# The seed gives no length for free text (names, references, site names);
+# the sandbox and the client bound it to the usual database string size.
+MAX_TEXT_LENGTH: Final = 255

@@ -8,12 +8,13 @@ import re
 
 import httpx
 from demo_site import gallery
-from demo_site.rest import DEMO_API_TOKEN, MEDIA_TYPE
 from playwright.sync_api import BrowserContext, Page, expect
 
 import hostile
 from conftest import PageWatch
 from cswidget import Widget
+from cswidget.sandbox import DEFAULT_TOKEN as DEMO_API_TOKEN
+from cswidget.vocabulary import API_MEDIA_TYPE as MEDIA_TYPE
 
 API_HEADERS = {
     "Accept": MEDIA_TYPE,
@@ -46,7 +47,8 @@ def test_logged_in_response_reaches_the_rest_api(demo_url: str, page: Page) -> N
     listed = httpx.get(demo_url + "/feedback_responses", headers=API_HEADERS)
     assert listed.status_code == 200
     newest = listed.json()[0]
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", newest.pop("submitted_at"))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", newest["submitted_at"])
+    assert newest.pop("updated_at") == newest.pop("submitted_at")
     assert newest == {
         "id": response_id,
         "reference": "INV-2090",

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axecheck import axe_violations
 from demo_site import pages
 from playwright.sync_api import Browser, Frame, Locator, Page, Playwright, expect
 
@@ -69,8 +69,6 @@ TRIGGERS: dict[str, str | None] = {
     for path in ["/", *(scenario.path for scenario in pages.SCENARIOS), "/no-such-page", SANDBOX]
 }
 # The survey iframe is audited as a page of its own (SANDBOX).
-AXE_OPTIONS = {"resultTypes": ["violations"], "iframes": False}
-AXE = Axe()
 CLEAN = {"console_errors": [], "page_errors": [], "dialogs": [], "csp_violations": []}
 
 OVERFLOW = (Path(__file__).parent / "overflow.js").read_text()
@@ -105,15 +103,6 @@ def device_page(browser: Browser, playwright: Playwright, device: str) -> Iterat
 def overflow(target: Page | Frame) -> list[str]:
     found: list[str] = target.evaluate(OVERFLOW)
     return found
-
-
-def axe_violations(page: Page) -> list[str]:
-    results = AXE.run(page, options=AXE_OPTIONS)
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} "
-        f"{[node['target'] for node in violation['nodes']][:3]}"
-        for violation in results.response["violations"]
-    ]
 
 
 def in_first_view_and_tappable(page: Page, trigger: Locator) -> None:

@@ -7,8 +7,8 @@ every navigation and swap.
 from __future__ import annotations
 
 import pytest
+from axecheck import axe_violations
 from playwright.sync_api import Page, expect
-from test_demo_pages import serious_violations
 
 from conftest import PageWatch
 
@@ -170,7 +170,7 @@ def test_demo_pages_load_cleanly_and_pass_axe(
     assert response is not None
     assert response.status == 200
     assert watch.problems() == CLEAN
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_the_auto_embed_page_gets_its_widget_from_the_middleware(

@@ -5,6 +5,7 @@
     cswidget batch customers.csv --out snippets/
     cswidget schema survey-params
     cswidget lint templates/*.html
+    cswidget api metrics nps --period 30-days   (see cswidget.api.command)
 
 Exit status: 0 success, 1 problems found (lint) or rows rejected (batch),
 2 bad input (flags, files, settings, params).
@@ -16,13 +17,15 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from ..schemas import SCHEMA_NAMES, schema
 from .errors import InvalidParams, UsageError, print_validation_error
 from .options import PARTS
 from .output import silence_stdout, write_stdout
-from .settings import ConfigError
+from .sandbox import add_sandbox_command
+from .settings import ConfigError, load_settings
 from .snippet import run_snippet
 
 __all__ = ["main"]
@@ -55,10 +58,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = _parser()
     args = argparse.Namespace()
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        if arguments[:1] == ["api"]:
+            # `cswidget api` parses its own flags (cswidget.api.command).
+            return _api(arguments[1:])
+        args = parser.parse_args(arguments)
         if not hasattr(args, "handler"):
-            raise UsageError("a command is required: snippet, batch, schema or lint")
+            raise UsageError("a command is required: snippet, batch, schema, lint, sandbox or api")
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
     except _Exit as exit:
@@ -195,6 +202,8 @@ def _parser() -> argparse.ArgumentParser:
     schema_command.add_argument("name", choices=SCHEMA_NAMES)
     schema_command.set_defaults(handler=_schema)
 
+    add_sandbox_command(commands)
+
     lint = commands.add_parser(
         "lint",
         help="check HTML pages for broken widget embeds",
@@ -217,6 +226,12 @@ def _parser() -> argparse.ArgumentParser:
         help="the widget script URL (default: any src naming customersure or survey_widget)",
     )
     lint.set_defaults(handler=_lint)
+
+    commands.add_parser(
+        "api",
+        add_help=False,
+        help="call the CustomerSure REST API: responses, requests, metrics, sites, surveys",
+    )
     return parser
 
 
@@ -257,3 +272,17 @@ def _lint(args: argparse.Namespace) -> int:
             "(from a clone: pip install './cswidget[lint]'), or install html5lib itself"
         ) from None
     return run_lint(args)
+
+
+def _api(argv: list[str]) -> int:
+    # Imported when used: httpx is the `api` extra's, not every command's.
+    try:
+        from ..api.command import main as api_main
+    except ModuleNotFoundError as error:
+        if error.name != "httpx":
+            raise
+        raise UsageError("api needs httpx: pip install 'cswidget[api]'") from None
+    settings = load_settings(Path.cwd())
+    names: tuple[str, ...] = ("base_url", "user_agent")
+    defaults = {key: str(settings.values[key]) for key in names if key in settings.values}
+    return api_main(argv, defaults=defaults)

@@ -28,7 +28,9 @@ PYPROJECT_FILE = "pyproject.toml"
 # No `nonce`: a CSP nonce must be fresh for every response, so a fixed one
 # in a file would defeat the policy it is meant to satisfy.
 _STRING_KEYS = ("org", "survey", "script_src", "name_column")
-_KEYS = (*_STRING_KEYS, "segment_keys", "defer")
+# `cswidget api`'s: where the API is and who is calling. Never the token.
+_API_KEYS = ("base_url", "user_agent")
+_KEYS = (*_STRING_KEYS, "segment_keys", "defer", *_API_KEYS)
 
 
 class ConfigError(Exception):
@@ -84,7 +86,7 @@ def _checked(table: dict[str, Any], source: str) -> Settings:
         where = f"{source}: {key}"
         if key not in _KEYS:
             raise ConfigError(f"{where}: unknown key, must be one of: {', '.join(_KEYS)}")
-        if key in _STRING_KEYS and not isinstance(value, str):
+        if key in (*_STRING_KEYS, *_API_KEYS) and not isinstance(value, str):
             raise ConfigError(f"{where}: must be a string")
         if key == "defer" and not isinstance(value, bool):
             raise ConfigError(f"{where}: must be true or false")

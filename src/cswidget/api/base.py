@@ -1,0 +1,277 @@
+"""Everything `Client` and `AsyncClient` share except the I/O.
+
+A call is data (`Call`: method, path, query, body, how to parse the
+result). `BaseClient` turns it into an `httpx.Request`, decides after each
+attempt whether to retry and how long to wait, and turns the response into
+a result or an `APIError`. The two clients only send, sleep and loop.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from ..vocabulary import (
+    API_BASE_URL,
+    API_MEDIA_TYPE,
+    AUTHORIZATION_SCHEME,
+    TOTAL_COUNT_HEADER,
+)
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    InvalidResponseError,
+    error_for_response,
+)
+from .retry import DEFAULT_RETRY, RetryPolicy, parse_retry_after
+
+__all__ = ["DEFAULT_TIMEOUT", "BaseClient", "Call", "Page", "field_list", "next_link", "path_id"]
+
+T = TypeVar("T")
+DEFAULT_TIMEOUT = 30.0
+# rel="next" in a Link header: <URL>; rel="next" (the URL has no ">").
+_LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
+_REL = re.compile(r';\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]*))', re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[T]):
+    """One API call as data: what to send and how to read the answer."""
+
+    method: str
+    path: str
+    parse: Callable[[Any], T]
+    params: Sequence[tuple[str, str]] = ()
+    body: Mapping[str, Any] | None = None
+    # How to decode the body's text, when not with json.loads (the export
+    # keeps each item's own text: cswidget.api.export.split_array).
+    decode: Callable[[str], Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list: its items, the next page's URL, the total count."""
+
+    items: list[T]
+    next_url: str | None
+    total_count: int | None
+
+
+def path_id(value: int | str) -> str:
+    """An id as one URL path segment: `sites.get("../staff")` cannot leave
+    /sites/. Empty, "." and ".." are refused."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"an id must be an int or a str, not {type(value).__name__}")
+    text = str(value)
+    if text in ("", ".", ".."):
+        raise ValueError(f"not an id: {text!r}")
+    return quote(text, safe="")
+
+
+def next_link(header: str | None) -> str | None:
+    """The URL of rel="next" in a `Link` header, if there is one.
+
+    >>> next_link('<https://api.example/sites?page=2>; rel="next", <x>; rel="last"')
+    'https://api.example/sites?page=2'
+    """
+    if not header:
+        return None
+    for match in _LINK.finditer(header):
+        for rel in _REL.finditer(match.group(2)):
+            # rel may list several relation types: rel="prev next".
+            if "next" in (rel.group(1) or rel.group(2) or "").lower().split():
+                return match.group(1).strip()
+    return None
+
+
+def _quoted_token(token: str) -> str:
+    if not token or not token.isascii() or not token.isprintable() or '"' in token or "\\" in token:
+        raise ValueError("token: must be non-empty printable ASCII without quotes or backslashes")
+    # The seed's examples quote the token: Token token="ec76c296df...".
+    return f'{AUTHORIZATION_SCHEME} token="{token}"'
+
+
+def _user_agent(user_agent: str) -> str:
+    if not isinstance(user_agent, str) or not user_agent.strip() or not user_agent.isprintable():
+        raise ValueError(
+            "user_agent: required, your company name as in your CustomerSure account "
+            "(the API refuses requests without one)"
+        )
+    if not user_agent.isascii():
+        # HTTP header values are ASCII: httpx would fail on the first request.
+        raise ValueError(
+            f"user_agent: must be ASCII, as HTTP headers are; spell {user_agent!r} in ASCII"
+        )
+    return user_agent
+
+
+class BaseClient:
+    """Configuration and the I/O-free half of a client."""
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        user_agent: str,
+        base_url: str = API_BASE_URL,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_RETRY.max_retries,
+        retry: RetryPolicy | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        url = httpx.URL(base_url)
+        if url.scheme not in ("http", "https") or not url.host:
+            raise ValueError(f"base_url: must be an http(s) URL, not {base_url!r}")
+        self.base_url = url.copy_with(query=None, fragment=None)
+        self._prefix = url.path.rstrip("/")  # "https://host/api/" -> "/api"
+        self.timeout = timeout
+        if retry is None:
+            retry = (
+                DEFAULT_RETRY
+                if max_retries == DEFAULT_RETRY.max_retries
+                else RetryPolicy(max_retries=max_retries)
+            )
+        self.retry = retry
+        self._clock = clock or _utc_now
+        self._headers = {
+            "Accept": API_MEDIA_TYPE,
+            "User-Agent": _user_agent(user_agent),
+            "Authorization": _quoted_token(token),
+        }
+
+    def __repr__(self) -> str:
+        # Never the token: reprs end up in logs.
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
+
+    # --- requests -------------------------------------------------------
+
+    def _http_options(self) -> dict[str, Any]:
+        """Arguments for the httpx client: redirects followed, and httpx drops
+        the Authorization header on a redirect to another origin."""
+        return {
+            "headers": self._headers,
+            "timeout": self.timeout,
+            "follow_redirects": True,
+        }
+
+    def _url(self, path: str) -> httpx.URL:
+        return self.base_url.copy_with(path=self._prefix + path)
+
+    def _page_url(self, link: str) -> httpx.URL:
+        """A paging link, on base_url's origin: the token goes nowhere else,
+        and a server that names itself differently still pages."""
+        url = httpx.URL(link)
+        return self.base_url.copy_with(path=url.path, query=url.query or None)
+
+    def _request(self, call: Call[Any], url: httpx.URL | None = None) -> httpx.Request:
+        headers = self._headers
+        if call.body is not None:
+            headers = {**headers, "Content-Type": "application/json"}
+        return httpx.Request(
+            call.method,
+            url if url is not None else self._url(call.path),
+            params=list(call.params) if url is None else None,
+            json=call.body,
+            headers=headers,
+        )
+
+    # --- after an attempt ----------------------------------------------
+
+    def _retry_delay(
+        self, request: httpx.Request, response: httpx.Response, attempt: int
+    ) -> float | None:
+        """Seconds to wait before retrying, or None to take the response."""
+        if response.status_code not in self.retry.statuses or not self.retry.retries(
+            request.method, attempt=attempt
+        ):
+            return None
+        retry_after = parse_retry_after(response.headers.get("Retry-After"), now=self._clock())
+        return self.retry.delay(attempt=attempt, retry_after=retry_after, random=random.random())
+
+    def _retry_delay_after_error(
+        self, request: httpx.Request, error: httpx.TransportError, attempt: int
+    ) -> float:
+        """Seconds to wait before retrying after no response; raises the
+        client's error when the call may not be retried."""
+        if self.retry.retries(request.method, attempt=attempt):
+            delay = self.retry.delay(attempt=attempt, retry_after=None, random=random.random())
+            if delay is not None:
+                return delay
+        raise _connection_error(request, error) from error
+
+    def _failure(self, request: httpx.Request, error: httpx.RequestError) -> APIError:
+        """The client's error for a request that got no usable response."""
+        return _connection_error(request, error)
+
+    def _result(self, call: Call[T], response: httpx.Response) -> T:
+        if response.status_code >= 400:
+            raise error_for_response(response)
+        return call.parse(_json(response, call.decode))
+
+    def _page(self, call: Call[T], response: httpx.Response) -> Page[T]:
+        if response.status_code >= 400:
+            raise error_for_response(response)
+        body = _json(response, call.decode)
+        parse = call.parse
+        if not isinstance(body, list):
+            raise InvalidResponseError(
+                "expected a JSON array of items", status=response.status_code, response=response
+            )
+        total = response.headers.get(TOTAL_COUNT_HEADER)
+        return Page(
+            items=[parse(item) for item in body],
+            next_url=next_link(response.headers.get("Link")),
+            total_count=int(total) if total is not None and total.isdigit() else None,
+        )
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _connection_error(request: httpx.Request, error: httpx.RequestError) -> APIError:
+    what = f"{request.method} {request.url.copy_with(query=None)}"
+    if isinstance(error, httpx.TimeoutException):
+        return APITimeoutError(f"{what}: timed out ({type(error).__name__})")
+    return APIConnectionError(f"{what}: {type(error).__name__}: {error}")
+
+
+def _json(response: httpx.Response, decode: Callable[[str], Any] | None = None) -> Any:
+    content_type = response.headers.get("Content-Type", "")
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise InvalidResponseError(
+            f"expected JSON, got {media_type or 'no content type'}",
+            status=response.status_code,
+            response=response,
+        )
+    try:
+        return response.json() if decode is None else decode(response.text)
+    except ValueError as error:
+        raise InvalidResponseError(
+            f"the response is not valid JSON ({error})",
+            status=response.status_code,
+            response=response,
+        ) from None
+
+
+def field_list(values: Sequence[int | str] | None, name: str) -> list[tuple[str, str]]:
+    """An array parameter as the API wants it: name[]=1&name[]=2."""
+    if values is None:
+        return []
+    if isinstance(values, str | bytes):
+        raise TypeError(f"{name}: a list of ids, not a single {type(values).__name__}")
+    items = []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise TypeError(f"{name}: ids are int or str, not {type(value).__name__}")
+        items.append((f"{name}[]", str(value)))
+    return items

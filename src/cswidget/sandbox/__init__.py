@@ -1,0 +1,17 @@
+"""A local CustomerSure REST API v1 on SQLite: `cswidget sandbox`, or in Python
+
+    from cswidget.sandbox import create_app
+    app = create_app(db=":memory:", seed="demo")
+
+Needs the `sandbox` extra (Starlette, uvicorn): `pip install 'cswidget[sandbox]'`.
+"""
+
+from __future__ import annotations
+
+from .app import API_PATHS as API_PATHS
+from .app import DEFAULT_BASE_URL as DEFAULT_BASE_URL
+from .app import DEFAULT_TOKEN as DEFAULT_TOKEN
+from .app import create_app as create_app
+from .storage import Store as Store
+
+__all__ = ["API_PATHS", "DEFAULT_BASE_URL", "DEFAULT_TOKEN", "Store", "create_app"]

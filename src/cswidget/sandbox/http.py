@@ -1,0 +1,253 @@
+"""The API's request and response rules that every endpoint shares.
+
+Headers (User-Agent, token, Accept), JSON bodies (size and depth bounded,
+malformed is 400), query strings (unpermitted names are 403, arrays end in
+`[]`), JSON responses (UTF-8, never a partial body) and list headers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .. import rules
+from ..api_rules import UnpermittedParameters, check_id
+from ..errors import FieldError, ValidationError
+from ..vocabulary import (
+    API_MEDIA_TYPE,
+    DEFAULT_PER_PAGE,
+    INVALID_VALUE,
+    MAX_PER_PAGE,
+    MAXIMUM,
+    MESSAGE,
+    MINIMUM,
+    TOTAL_COUNT_HEADER,
+    TOTAL_PAGES_HEADER,
+    USER_AGENT_ERROR_MESSAGE,
+    WWW_AUTHENTICATE,
+)
+
+JSON_MEDIA_TYPE: Final = "application/json; charset=utf-8"
+# A feedback request at every documented limit (100 data entries, 10
+# reminders) is about 20 KB as JSON; 64 KiB leaves room and no more.
+MAX_BODY_BYTES: Final = 64 * 1024
+# The deepest documented body is three levels (reminders[].send_at); JSON
+# nested deeper than this is refused before anything walks it.
+MAX_DEPTH: Final = 8
+MAX_PAGE: Final = 1_000_000
+# The sandbox's own query parameter: the newest id a list's pages were cut
+# from, so rows that arrive while a client pages neither shift nor repeat.
+SNAPSHOT: Final = "snapshot"
+PAGING: Final = ("page", "per_page", SNAPSHOT)
+
+# `Token token=1234567890` or `Token token="1234567890"`, as the API documents.
+_AUTHORIZATION = re.compile(r'Token\s+token=(?:"([^"]*)"|([^\s"]+))\s*', re.ASCII)
+
+
+class ApiError(Exception):
+    """An error response in the API's `{"message": ...}` shape."""
+
+    def __init__(
+        self, status_code: int, message: str, *, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+        self.headers = dict(headers or {})
+
+    def response(self) -> Response:
+        return json_response({"message": self.message}, self.status_code, headers=self.headers)
+
+
+def json_response(
+    body: Any, status_code: int = 200, *, headers: Mapping[str, str] | None = None
+) -> Response:
+    """`body` as UTF-8 JSON; text that cannot be UTF-8 (a lone surrogate
+    echoed in an error) is written as a JSON escape instead of failing."""
+    try:
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        content = json.dumps(body, separators=(",", ":")).encode()
+    return Response(content, status_code, headers=dict(headers or {}), media_type=JSON_MEDIA_TYPE)
+
+
+def error_response(error: ValidationError | UnpermittedParameters | ApiError) -> Response:
+    if isinstance(error, ValidationError):
+        return json_response(error.to_dict(), 422)
+    if isinstance(error, UnpermittedParameters):
+        return json_response(
+            {
+                "message": f"Unpermitted parameters: {', '.join(error.names)}",
+                "unpermitted_parameters": list(error.names),
+            },
+            403,
+        )
+    return error.response()
+
+
+def check_headers(headers: Mapping[str, str], *, token: str) -> ApiError | None:
+    """The first of the API's header rules `headers` break, if any:
+    User-Agent (403), Authorization (401), Accept (406)."""
+    if not headers.get("user-agent", "").strip():
+        return ApiError(403, USER_AGENT_ERROR_MESSAGE)
+    match = _AUTHORIZATION.fullmatch(headers.get("authorization", ""))
+    if match is None or (match.group(1) or match.group(2)) != token:
+        return ApiError(
+            401,
+            "No valid API key provided in Authorization header",
+            headers={"WWW-Authenticate": WWW_AUTHENTICATE},
+        )
+    if not accepts_v1(headers.get("accept", "")):
+        return ApiError(406, f"Missing or invalid Accept header, must be: {API_MEDIA_TYPE}")
+    return None
+
+
+def accepts_v1(accept: str) -> bool:
+    # The seed's own examples send "application/vnd.customersure.v1+json;".
+    return any(part.split(";")[0].strip().lower() == API_MEDIA_TYPE for part in accept.split(","))
+
+
+def depth(value: Any) -> int:
+    """How deeply `value` nests lists and objects (a scalar is 0), iteratively."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        level += 1
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, level) for child in children)
+    return deepest
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+async def read_json(request: Request) -> Any:
+    """The request's JSON body; ApiError 413 if too large, 400 if malformed
+    or nested deeper than MAX_DEPTH."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ApiError(413, f"Request body too large: at most {MAX_BODY_BYTES} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise ApiError(413, f"Request body too large: at most {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    try:
+        body = json.loads(b"".join(chunks), parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        # ValueError covers UnicodeDecodeError and integers of 4,300+ digits.
+        raise ApiError(400, "Problems parsing JSON") from None
+    if depth(body) > MAX_DEPTH:
+        raise ApiError(400, f"Problems parsing JSON: nested deeper than {MAX_DEPTH} levels")
+    return body
+
+
+class Query:
+    """A request's query string, checked against the names an endpoint documents.
+
+    Scalars may appear once; array names end in `[]` and may repeat. Any other
+    name raises UnpermittedParameters at once; value problems collect in
+    `errors` until `finish()`.
+    """
+
+    def __init__(self, request: Request, permitted: Sequence[str]) -> None:
+        self.resource = request.url.path
+        self.items = request.query_params.multi_items()
+        self.errors: list[FieldError] = []
+        names = list(dict.fromkeys(name for name, _ in self.items if name not in permitted))
+        if names:
+            raise UnpermittedParameters(names)
+
+    def text(self, name: str, *, maximum: int = 255) -> str | None:
+        values = [value for key, value in self.items if key == name]
+        if not values:
+            return None
+        if len(values) > 1:
+            message = f"give {name} once; arrays end in []"
+            self.errors.append(FieldError(self.resource, name, INVALID_VALUE, {MESSAGE: message}))
+            return None
+        if len(values[0]) > maximum:
+            self.errors.append(FieldError(self.resource, name, "wrong_length", {MAXIMUM: maximum}))
+            return None
+        return values[0]
+
+    def ids(self, name: str) -> tuple[int, ...]:
+        found = []
+        for key, value in self.items:
+            if key == name:
+                number = check_id(value, resource=self.resource, field=name, errors=self.errors)
+                if number is not None:
+                    found.append(number)
+        return tuple(found)
+
+    def number(
+        self, name: str, *, default: int | None, maximum: int, minimum: int = 1
+    ) -> int | None:
+        text = self.text(name)
+        if text is None:
+            return default
+        value = int(text) if text.isascii() and text.isdigit() and len(text) <= 16 else -1
+        if not minimum <= value <= maximum:
+            self.errors.append(
+                FieldError(self.resource, name, INVALID_VALUE, {MINIMUM: minimum, MAXIMUM: maximum})
+            )
+            return default
+        return value
+
+    def paging(self) -> tuple[int, int, int | None]:
+        """(page, per_page, snapshot) with the API's defaults and limits."""
+        page = self.number("page", default=1, maximum=MAX_PAGE) or 1
+        per_page = self.number("per_page", default=DEFAULT_PER_PAGE, maximum=MAX_PER_PAGE)
+        snapshot = self.number(SNAPSHOT, default=None, minimum=0, maximum=rules.MAX_SAFE_INTEGER)
+        return page, per_page or DEFAULT_PER_PAGE, snapshot
+
+    def finish(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def list_headers(
+    *, base_url: str, query: Query, page: int, per_page: int, total: int, snapshot: int
+) -> dict[str, str]:
+    """Link (first, prev, next, last), X-Total-Pages and X-Total-Count.
+
+    URLs are built on the configured base URL, never the request's Host, and
+    carry the snapshot bound so every page is cut from the same rows.
+    """
+    last = max(1, -(-total // per_page))
+    kept = [(key, value) for key, value in query.items if key not in ("page", SNAPSHOT)]
+
+    def url(number: int) -> str:
+        return f"{base_url}{query.resource}?" + urlencode(
+            [*kept, (SNAPSHOT, str(snapshot)), ("page", str(number))]
+        )
+
+    links = [(1, "first")]
+    if 1 < page <= last + 1:
+        links.append((page - 1, "prev"))
+    if page < last:
+        links.append((page + 1, "next"))
+    links.append((last, "last"))
+    return {
+        "Link": ", ".join(f'<{url(number)}>; rel="{rel}"' for number, rel in links),
+        TOTAL_PAGES_HEADER: str(last),
+        TOTAL_COUNT_HEADER: str(total),
+    }

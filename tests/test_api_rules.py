@@ -1,0 +1,268 @@
+"""cswidget.api_rules: the REST API's request rules, checked without a server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from cswidget.api_rules import (
+    UnpermittedParameters,
+    check_feedback_request,
+    check_site,
+    format_timestamp,
+    parse_timestamp,
+)
+from cswidget.errors import ValidationError
+
+R = "/feedback_requests/"
+NOW = datetime(2023, 8, 19, 16, 30, 14, tzinfo=UTC)
+
+# The seed's own "Create a feedback request" example body.
+SEED_EXAMPLE: dict[str, Any] = {
+    "email": "john.smith@example.com",
+    "send_at": "2023-08-20T18:00:00+0100",
+    "survey_id": 1484,
+    "email_template_id": 10,
+    "first_name": "John",
+    "surname": "Smith",
+    "reference": "#1041",
+    "machine_id": "8736245",
+    "data": [
+        {"key": "staff_code", "value": "luke"},
+        {"key": "site_code", "value": "newcastle"},
+        {"key": "category", "value": "api-support"},
+        {"key": "ticket_date", "value": "20th Aug 2023"},
+    ],
+    "reminders": [
+        {"email_template_id": 11, "send_at": "2023-08-27T18:00:00+0100"},
+        {"email_template_id": 12, "send_at": "2023-09-01T18:00:00+0100"},
+    ],
+}
+
+
+def errors_of(body: Any, *, now: datetime | None = NOW) -> list[dict[str, Any]]:
+    with pytest.raises(ValidationError) as caught:
+        check_feedback_request(body, now=now)
+    return caught.value.to_dict()["errors"]
+
+
+def test_seed_example_is_normalised_with_every_parameter_and_utc_times() -> None:
+    assert check_feedback_request(SEED_EXAMPLE, now=NOW) == {
+        "email": "john.smith@example.com",
+        "send_at": "2023-08-20T17:00:00Z",
+        "survey_id": 1484,
+        "email_template_id": 10,
+        "first_name": "John",
+        "surname": "Smith",
+        "reference": "#1041",
+        "machine_id": "8736245",
+        "external_link": False,
+        "ignore_throttle": False,
+        "data": SEED_EXAMPLE["data"],
+        "sms": None,
+        "reminders": [
+            {
+                "send_at": "2023-08-27T17:00:00Z",
+                "email_template_id": 11,
+                "text_message_template_id": None,
+            },
+            {
+                "send_at": "2023-09-01T17:00:00Z",
+                "email_template_id": 12,
+                "text_message_template_id": None,
+            },
+        ],
+    }
+
+
+def test_every_error_at_once() -> None:
+    assert errors_of({"reminders": [{}], "machine_id": "x" * 37, "data": [{"key": "k" * 31}]}) == [
+        {"resource": R, "field": "email", "error": "required", "extra_info": {}},
+        {"resource": R, "field": "send_at", "error": "required", "extra_info": {}},
+        {"resource": R, "field": "survey_id", "error": "required", "extra_info": {}},
+        {"resource": R, "field": "email_template_id", "error": "required", "extra_info": {}},
+        {
+            "resource": R,
+            "field": "machine_id",
+            "error": "wrong_length",
+            "extra_info": {"maximum": 36},
+        },
+        {
+            "resource": R,
+            "field": "data[0].key",
+            "error": "wrong_length",
+            "extra_info": {"maximum": 30},
+        },
+        {"resource": R, "field": "reminders[0].send_at", "error": "required", "extra_info": {}},
+        {
+            "resource": R,
+            "field": "reminders[0].email_template_id",
+            "error": "required",
+            "extra_info": {
+                "message": "give either email_template_id or text_message_template_id, not both"
+            },
+        },
+    ]
+
+
+def test_sms_makes_email_and_email_template_optional() -> None:
+    body = {
+        "send_at": "2030-01-01T00:00Z",
+        "survey_id": "1484",
+        "sms": {"number": "+44 7700 900123", "text_message_template_id": 7},
+        "reminders": [{"send_at": "2030-01-02T00:00Z", "text_message_template_id": "8"}],
+    }
+    result = check_feedback_request(body, now=NOW)
+    assert (result["email"], result["email_template_id"], result["survey_id"]) == (None, None, 1484)
+    assert result["sms"] == {"number": "+44 7700 900123", "text_message_template_id": 7}
+    assert result["reminders"] == [
+        {
+            "send_at": "2030-01-02T00:00:00Z",
+            "email_template_id": None,
+            "text_message_template_id": 8,
+        }
+    ]
+
+
+def test_sms_needs_both_attributes() -> None:
+    body = {"send_at": "2030-01-01T00:00Z", "survey_id": 1, "sms": {"number": " "}}
+    assert [(e["field"], e["error"]) for e in errors_of(body)] == [
+        ("sms.number", "required"),
+        ("sms.text_message_template_id", "required"),
+    ]
+
+
+def test_reminder_with_both_template_ids_is_refused() -> None:
+    body = {
+        **SEED_EXAMPLE,
+        "reminders": [
+            {"send_at": "2030-01-01T00:00Z", "email_template_id": 1, "text_message_template_id": 2}
+        ],
+    }
+    assert [(e["field"], e["error"]) for e in errors_of(body)] == [
+        ("reminders[0].email_template_id", "invalid_value")
+    ]
+
+
+def test_send_at_must_be_in_the_future_only_when_now_is_given() -> None:
+    body = {**SEED_EXAMPLE, "send_at": "2023-08-19T16:30:14Z", "reminders": []}
+    assert errors_of(body) == [
+        {
+            "resource": R,
+            "field": "send_at",
+            "error": "invalid_date",
+            "extra_info": {
+                "greater_than": "2023-08-19T16:30:14Z",
+                "message": "must be in the future",
+            },
+        }
+    ]
+    assert check_feedback_request(body, now=None)["send_at"] == "2023-08-19T16:30:14Z"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("email", "not-an-email", "invalid_format"),
+        ("email", 42, "invalid_value"),
+        ("survey_id", True, "invalid_value"),
+        ("survey_id", 0, "invalid_value"),
+        ("survey_id", 10**400, "invalid_value"),
+        ("survey_id", "12a", "invalid_value"),
+        ("email_template_id", -1, "invalid_value"),
+        ("first_name", "x" * 256, "wrong_length"),
+        ("surname", "\ud800", "invalid_value"),
+        ("reference", ["#1041"], "invalid_value"),
+        ("external_link", "true", "invalid_value"),
+        ("ignore_throttle", 1, "invalid_value"),
+        ("send_at", "2023-02-30T00:00Z", "invalid_date"),
+        ("send_at", "tomorrow", "invalid_date"),
+        ("send_at", 1700000000, "invalid_date"),
+        ("data", {"key": "a"}, "invalid_value"),
+        ("data", [{"key": "a"}] * 101, "wrong_length"),
+        ("reminders", "soon", "invalid_value"),
+    ],
+)
+def test_hostile_values_name_their_field(field: str, value: object, error: str) -> None:
+    assert [(e["field"], e["error"]) for e in errors_of({**SEED_EXAMPLE, field: value})] == [
+        (field, error)
+    ]
+
+
+def test_data_values_are_at_most_100_characters() -> None:
+    body = {**SEED_EXAMPLE, "data": [{"key": "note", "value": "v" * 101}]}
+    assert errors_of(body) == [
+        {
+            "resource": R,
+            "field": "data[0].value",
+            "error": "wrong_length",
+            "extra_info": {"maximum": 100},
+        }
+    ]
+
+
+def test_unpermitted_parameters_are_named_before_any_field_check() -> None:
+    body = {"colour": "red", "sms": {"sender": "x"}, "data": [{"key": "a", "extra": 1}]}
+    with pytest.raises(UnpermittedParameters) as caught:
+        check_feedback_request(body)
+    assert caught.value.names == ("colour", "sms.sender", "data[0].extra")
+
+
+def test_a_body_that_is_not_an_object_is_a_validation_error() -> None:
+    assert [e["field"] for e in errors_of([1, 2])] == ["body"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023-08-20T18:00:00+0100", "2023-08-20T17:00:00Z"),
+        ("2023-08-20T18:00:00+01:00", "2023-08-20T17:00:00Z"),
+        ("2023-08-20T18:00:00-05", "2023-08-20T23:00:00Z"),
+        ("2015-01-01T00:00Z", "2015-01-01T00:00:00Z"),
+        ("2015-01-31T23:59", "2015-01-31T23:59:00Z"),
+        ("2015-01-31T23:59:59.999", "2015-01-31T23:59:59Z"),
+        ("2015-01-31", "2015-01-31T00:00:00Z"),
+    ],
+)
+def test_timestamps_in_any_zone_come_back_in_utc(text: str, expected: str) -> None:
+    moment = parse_timestamp(text, resource="/nps", field="from_time")
+    assert moment.tzinfo is UTC
+    assert format_timestamp(moment) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "2015", "2015-13-01", "0001-01-01T00:00+01:00", "2015-01-01T24:00Z", "2015-01-01\n",
+     "\uff12\uff10\uff11\uff15-01-01", "2015-01-01T00:00+99:00", None, 20150101],
+)  # fmt: skip
+def test_bad_timestamps_are_invalid_date(text: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_timestamp(text, resource="/nps", field="from_time")
+    assert caught.value.to_dict()["errors"][0]["error"] == "invalid_date"
+    assert caught.value.fields == ("from_time",)
+
+
+def test_site_create_requires_code_name_and_region() -> None:
+    with pytest.raises(ValidationError) as caught:
+        check_site({"city": "Newcastle", "name": " "}, resource="/sites/")
+    assert caught.value.to_dict()["errors"] == [
+        {"resource": "/sites/", "field": name, "error": "required", "extra_info": {}}
+        for name in ("site_code", "name", "region")
+    ]
+
+
+def test_site_update_keeps_only_what_was_given() -> None:
+    assert check_site({"name": "Main Office"}, resource="/sites/hq", partial=True) == {
+        "name": "Main Office"
+    }
+    with pytest.raises(ValidationError) as caught:
+        check_site({"name": None}, resource="/sites/hq", partial=True)
+    assert caught.value.to_dict()["errors"][0]["resource"] == "/sites/hq"
+
+
+def test_site_unpermitted_parameters() -> None:
+    with pytest.raises(UnpermittedParameters) as caught:
+        check_site({"id": "1", "site_code": "hq"}, resource="/sites/")
+    assert caught.value.names == ("id",)
