@@ -39,12 +39,14 @@ def test_error_example_is_the_error_shown() -> None:
     assert caught.value.to_dict() == json.loads(blocks(page, "json")[0])
 
 
+OWN_TESTS = {"docs/api.md"}
 PYTHON_EXAMPLES = [
     pytest.param(block, id=f"{name}:{number}")
     for name, text in ALL_DOCS.items()
     for number, block in enumerate(blocks(text, "python"))
-    # Recipes run through their real frameworks in test_recipes.py.
-    if block + "\n" not in RECIPES
+    # Recipes run through their real frameworks in test_recipes.py; the API
+    # client's examples run in order against the sandbox in test_api_docs.py.
+    if block + "\n" not in RECIPES and name not in OWN_TESTS
 ]
 
 
@@ -110,10 +112,22 @@ def test_every_script_url_is_the_example_or_the_contracts_placeholder(name: str)
         assert name in ("docs/demo.md", "docs/development.md")
 
 
+# `cswidget sandbox`'s default port, on the pages that show that command.
+SANDBOX_PORT = "8010"
+
+
 @pytest.mark.parametrize("name", sorted(ALL_DOCS))
 def test_every_local_url_is_the_demos_port(name: str) -> None:
     ports = set(re.findall(r"(?:127\.0\.0\.1|localhost):(\d+)", ALL_DOCS[name]))
-    assert ports <= {"8000"}
+    sandbox = "cswidget sandbox" in ALL_DOCS[name]
+    assert ports <= ({"8000", SANDBOX_PORT} if sandbox else {"8000"})
+
+
+def test_the_sandbox_port_is_the_commands_default(capsys: pytest.CaptureFixture[str]) -> None:
+    from cswidget.cli import main
+
+    assert main(["sandbox", "--help"]) == 0
+    assert f"--port PORT    port (default {SANDBOX_PORT})" in capsys.readouterr().out
 
 
 def test_every_relative_link_in_the_readme_exists() -> None:
