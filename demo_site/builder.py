@@ -15,18 +15,14 @@ from starlette.datastructures import FormData
 
 from cswidget import SurveyParams, ValidationError, Widget, rules
 from cswidget.errors import FieldError
+from cswidget.messages import describe
 from cswidget.vocabulary import (
-    ALLOWED_VALUES,
     BUILTIN_SEGMENT_KEYS,
-    DISALLOWED_VALUES,
-    FORBIDDEN_VALUE,
     INVALID_FORMAT,
     INVALID_VALUE,
-    MAX_KEY_LENGTH,
     MAX_VALUE_LENGTH,
     MAXIMUM,
     MESSAGE,
-    REQUIRED,
     WRONG_LENGTH,
 )
 
@@ -52,6 +48,9 @@ PLACEHOLDERS = {
     "survey": "survey-url-code",
     "script_src": "https://…/survey_widget.js",
 }
+
+# The message of the error the builder gives a key entered in two rows.
+DUPLICATE_ROW = "the same key is given in two rows"
 
 
 @dataclass
@@ -128,7 +127,7 @@ def build(form: Form) -> Result:
                     rules.SURVEY_PARAMS,
                     f"{category}.{row.key}",
                     INVALID_VALUE,
-                    {MESSAGE: "the same key is given in two rows"},
+                    {MESSAGE: DUPLICATE_ROW},
                 )
             )
         grouped[category][row.key] = row.value
@@ -196,63 +195,19 @@ def _control_of(form: Form, error: FieldError) -> str:
 
 
 # --- Sentences for people -------------------------------------------------
-# TEMPORARY: developer 8 is adding one shared place for human error messages
-# in the core (cswidget.rules or a messages module); at merge the lead points
-# human_message() at it and deletes this mapping.
 
 
 def human_message(error: FieldError) -> str:
-    """One sentence saying what is wrong and how to fix it; the machine code is shown beside it."""
+    """One sentence saying what is wrong; the machine code is shown beside it.
+
+    The core's sentence (`cswidget.messages.describe`), the one `manage.py
+    check` and the command line print too; only the two errors the builder
+    itself finds (too many rows, a key in two rows) are worded here.
+    """
     info = error.extra_info
-    name = error.field
-    if name in WIDGET_FIELDS:
-        return _WIDGET_SENTENCES[name].get(error.error, f"Check the {FIELD_LABELS[name]}.")
-    if name == "params" and error.error == WRONG_LENGTH:
+    if error.field == "params" and error.error == WRONG_LENGTH:
         return f"Use at most {info.get(MAXIMUM)} rows; this form had more."
-    key = name.partition(".")[2]
-    if error.error == INVALID_VALUE and info.get(MESSAGE) == "the same key is given in two rows":
+    if error.error == INVALID_VALUE and info.get(MESSAGE) == DUPLICATE_ROW:
+        key = error.field.partition(".")[2]
         return f"The key “{key}” is in two rows of the same category; keep one of them."
-    if error.error == INVALID_FORMAT:
-        return "This is not an email address: it needs one @ and a dot after it, no spaces."
-    if error.error == WRONG_LENGTH:
-        if info.get(MAXIMUM) == MAX_VALUE_LENGTH:
-            return f"Shorten this value to at most {MAX_VALUE_LENGTH} characters."
-        if info.get(MAXIMUM) == MAX_KEY_LENGTH:
-            return f"Shorten this key to at most {MAX_KEY_LENGTH} characters."
-        return "A key cannot be empty when its row has a value."
-    if error.error == INVALID_VALUE and ALLOWED_VALUES in info:
-        allowed = ", ".join(str(v) for v in info[ALLOWED_VALUES])
-        if name.startswith("customer."):
-            return f"“{key}” is not a customer field. Customer fields are: {allowed}."
-        return f"This segment is not on your account. Allowed: {allowed}."
-    if error.error == FORBIDDEN_VALUE and DISALLOWED_VALUES in info:
-        if key in rules.PROTOTYPE_KEYS:
-            return f"“{key}” cannot be used as a key: it would break the page's JavaScript."
-        return (
-            f"“{key}” would be filed as something else in this category. "
-            "Pick the category whose name it is, or another key."
-        )
-    if error.error == FORBIDDEN_VALUE:
-        return "This key has an invisible or control character; retype it."
-    if name.startswith("segment_keys["):
-        return "This segment key cannot be used; check its spelling."
-    return "This value cannot be used."
-
-
-_WIDGET_SENTENCES = {
-    "org": {
-        REQUIRED: "Enter your account subdomain, as in your CustomerSure address.",
-        INVALID_FORMAT: "Use only letters, digits and hyphens (at most 63), "
-        "not starting or ending with a hyphen.",
-    },
-    "survey": {
-        REQUIRED: "Enter the survey's URL code.",
-        INVALID_FORMAT: "A survey URL code has 1 to 64 letters, digits, "
-        "hyphens or underscores, and no spaces.",
-    },
-    "script_src": {
-        REQUIRED: "Paste the script URL from CustomerSure's snippet.",
-        INVALID_FORMAT: "Paste the script URL exactly as CustomerSure's snippet has it: "
-        "it starts with https:// and has no spaces.",
-    },
-}
+    return describe(error)

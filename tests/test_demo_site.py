@@ -325,13 +325,13 @@ def test_builder_adds_rows_up_to_its_limit_and_says_so(base_url: str) -> None:
 @pytest.mark.parametrize(
     ("key", "value", "category", "control", "sentence"),
     [
-        ("email", "nope", "customer", "row-0-value", "This is not an email address"),
-        ("reference", "x" * 101, "metadata", "row-0-value", "at most 100 characters"),
-        ("k" * 31, "v", "metadata", "row-0-key", "Shorten this key to at most 30"),
-        ("phone", "1", "customer", "row-0-key", "“phone” is not a customer field."),
-        ("__proto__", "v", "metadata", "row-0-key", "would break the page's JavaScript"),
-        ("email", "a@b.co", "metadata", "row-0-key", "would be filed as something else"),
-        ("", "v", "metadata", "row-0-key", "A key cannot be empty"),
+        ("email", "nope", "customer", "row-0-value", "must be an email address such as"),
+        ("reference", "x" * 101, "metadata", "row-0-value", "must be at most 100 characters"),
+        ("k" * 31, "v", "metadata", "row-0-key", "must be at most 30 characters long"),
+        ("phone", "1", "customer", "row-0-key", "customer.phone must be one of: name, email"),
+        ("__proto__", "v", "metadata", "row-0-key", "must not be any of: __proto__"),
+        ("email", "a@b.co", "metadata", "row-0-key", "metadata.email must not be any of: name"),
+        ("", "v", "metadata", "row-0-key", "metadata. must not be empty"),
     ],
 )
 def test_builder_puts_each_error_on_the_control_that_caused_it(

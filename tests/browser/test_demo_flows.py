@@ -146,13 +146,15 @@ def test_builder_shows_errors_per_field_and_no_snippet(demo_url: str, page: Page
     expect(summary).to_be_focused()
     org = page.get_by_label("Account subdomain (org)")
     expect(org).to_have_attribute("aria-invalid", "true")
-    expect(org).to_have_accessible_description(re.compile("Use only letters, digits and hyphens"))
+    expect(org).to_have_accessible_description(
+        re.compile("org must be your CustomerSure account name")
+    )
     expect(page.locator("#org-errors")).to_contain_text("org: invalid_format")
     # The value is wrong, not the key: the error sits on the value.
     expect(page.get_by_label("Value 1")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Key 1")).not_to_have_attribute("aria-invalid", "true")
     expect(page.locator("#row-0-value-errors")).to_have_text(
-        "This is not an email address: it needs one @ and a dot after it, no spaces. "
+        "customer.email must be an email address such as name@example.com "
         "customer.email: invalid_format"
     )
     # Each summary line leads to its control.
