@@ -167,16 +167,26 @@ def test_wheel_metadata_publishes_no_development_tools(wheel: Path) -> None:
     metadata = Parser().parsestr(text, headersonly=True)
     assert metadata["License-Expression"] == "MIT"
     assert metadata.get_all("License-File") == ["LICENSE"]
-    assert metadata.get_all("Provides-Extra") == ["demo", "django", "lint", "schema"]
+    assert metadata.get_all("Provides-Extra") == [
+        "api",
+        "demo",
+        "django",
+        "lint",
+        "sandbox",
+        "schema",
+    ]
     assert sorted(metadata.get_all("Requires-Dist")) == [
         "django>=4.2; extra == 'django'",
         "html5lib>=1.1; extra == 'lint'",
+        "httpx>=0.27; extra == 'api'",
         "jinja2>=3.1.2",
         "jsonschema>=4.18; extra == 'schema'",
         "markupsafe>=2.1.1",
         "python-multipart>=0.0.9; extra == 'demo'",
         "starlette>=0.37; extra == 'demo'",
+        "starlette>=0.37; extra == 'sandbox'",
         "uvicorn>=0.29; extra == 'demo'",
+        "uvicorn>=0.29; extra == 'sandbox'",
     ]
     classifiers = metadata.get_all("Classifier")
     for version in ("3.11", "3.12", "3.13"):

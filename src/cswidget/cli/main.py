@@ -281,7 +281,10 @@ def _api(argv: list[str]) -> int:
     except ModuleNotFoundError as error:
         if error.name != "httpx":
             raise
-        raise UsageError("api needs httpx: pip install 'cswidget[api]'") from None
+        raise UsageError(
+            "api needs httpx: install cswidget with its api extra "
+            "(from a clone: pip install './cswidget[api]'), or install httpx itself"
+        ) from None
     settings = load_settings(Path.cwd())
     names: tuple[str, ...] = ("base_url", "user_agent")
     defaults = {key: str(settings.values[key]) for key in names if key in settings.values}

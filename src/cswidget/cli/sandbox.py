@@ -54,7 +54,8 @@ def _run(args: argparse.Namespace) -> int:
         from ..sandbox.server import serve
     except ModuleNotFoundError as missing:
         raise UsageError(
-            f"cswidget sandbox needs {missing.name}: pip install 'cswidget[sandbox]'"
+            f"cswidget sandbox needs {missing.name}: install cswidget with its sandbox extra "
+            "(from a clone: pip install './cswidget[sandbox]')"
         ) from None
     return serve(
         host=args.host, port=args.port, db=args.db, token=args.token, seed=args.seed, now=now
