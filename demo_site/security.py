@@ -63,7 +63,8 @@ def content_security_policy(*, nonce: str, frameable: bool, strict_dynamic: bool
     ancestors = "'self'" if frameable else "'none'"
     dynamic = " 'strict-dynamic'" if strict_dynamic else ""
     return (
-        f"default-src 'self'; script-src 'nonce-{nonce}'{dynamic}; style-src 'self'; "
+        f"default-src 'self'; script-src 'nonce-{nonce}'{dynamic}; "
+        f"style-src 'self' 'nonce-{nonce}'; "
         f"img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'; "
         f"form-action 'self'; frame-ancestors {ancestors}"
     )

@@ -83,7 +83,7 @@ def test_builder_starts_empty_with_the_real_shapes_as_placeholders(base_url: str
 
 POLICY = re.compile(
     "default-src 'self'; script-src 'nonce-([A-Za-z0-9_-]{24})'(?: 'strict-dynamic')?; "
-    "style-src 'self'; "
+    "style-src 'self' 'nonce-\\1'; "
     "img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors ('none'|'self')"
 )

@@ -21,7 +21,9 @@ SAME_DOCUMENT = "window.__sameDocument === true"
 def init_calls(page: Page, expected: int) -> None:
     """Waits until init() has been called `expected` times, then checks that
     one more round trip to the server adds no further call."""
-    page.wait_for_function(f"{INIT_CALLS} === {expected}")
+    # A function, not an expression: Playwright evaluates a bare expression
+    # with eval, which the page's CSP (no 'unsafe-eval') refuses.
+    page.wait_for_function(f"() => {INIT_CALLS} === {expected}")
     page.evaluate("fetch('/static/favicon.svg').then(() => new Promise(requestAnimationFrame))")
     assert page.evaluate(INIT_CALLS) == expected
 
