@@ -31,7 +31,8 @@ def test_every_page_has_a_language_title_landmarks_and_one_heading_plan(
         # managers) each with a name of its own.
         labels = page.locator("nav").evaluate_all("(navs) => navs.map((n) => n.ariaLabel)")
         assert labels[0] == "Demo pages", path
-        assert len(set(labels)) == len(labels) and None not in labels, (path, labels)
+        assert None not in labels, (path, labels)
+        assert len(set(labels)) == len(labels), (path, labels)
         levels = page.evaluate(HEADING_LEVELS)
         assert levels[0] == 1
         assert levels.count(1) == 1
