@@ -44,7 +44,7 @@ EXPECTED = {
     ),
     "event:survey-consent": (
         '<script type="text/plain" data-cswidget-consent-event="survey-consent" '
-        f'src="/widget.js" nonce="{NONCE}"></script>',
+        f'data-src="/widget.js" nonce="{NONCE}"></script>',
         f'<script data-cswidget-consent-event="survey-consent" nonce="{NONCE}">'
         f"{GATE_BODY}</script>",
     ),

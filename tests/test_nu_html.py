@@ -15,6 +15,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,6 +28,7 @@ import ensure_java
 import hostile
 from cswidget import Widget, init_script, toggle_script, trigger
 from cswidget.codepoints import text_problem
+from demo_forms import form_session
 from livesrv import serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +60,18 @@ DEMO_PAGES = [
     ),
     "/sandbox/acme/AKknWccEFf7?survey_params=" + quote('{"email": "not-an-email"}'),
     "/sandbox/acme/nope",
+    # The widget's life on real sites: a page per consent manager, Turbo and
+    # htmx pages, the page the auto-embed middleware fills.
+    *(f"/consent?manager={manager}" for manager in ("event", "cookiebot", "klaro", "onetrust")),
+    "/turbo",
+    "/turbo/two",
+    "/turbo/form",
+    "/turbo/permanent",
+    "/htmx",
+    "/htmx/two",
+    "/auto-embed",
+    # The styled error pages.
+    "/no-such-page",
 ]
 BUILDER_FORM = {
     "org": "acme",
@@ -99,13 +113,52 @@ def demo_documents(base_url: str) -> Iterator[tuple[str, str]]:
             response = client.get(path)
             assert response.headers["content-type"].startswith("text/html"), path
             yield f"demo-{index:02d}.html", response.text
-        built = client.post("/builder", data=BUILDER_FORM)
+        yield "demo-method-not-allowed.html", client.delete("/builder").text
+    # The forms, posted with their CSRF token as a browser posts them.
+    builder, token = form_session(base_url + "/builder")
+    with closing(builder):
+        built = builder.post(base_url + "/builder", data={**BUILDER_FORM, "csrf_token": token})
+        assert built.status_code == 200, built.text
         yield "demo-builder-post.html", built.text
-        thanks = client.post(
-            "/sandbox/acme/AKknWccEFf7",
-            data={"survey_params": '{"name": "Kate"}', "customer.name": "Kate", "q12345": "9"},
+    survey_url = base_url + "/sandbox/acme/AKknWccEFf7"
+    survey, token = form_session(survey_url)
+    with closing(survey):
+        thanks = survey.post(
+            survey_url,
+            data={
+                "csrf_token": token,
+                "survey_params": '{"name": "Kate"}',
+                "customer.name": "Kate",
+                "q12345": "9",
+            },
         )
+        assert thanks.status_code == 200, thanks.text
         yield "demo-sandbox-post.html", thanks.text
+
+
+# Cookiebot's manual mode and OneTrust's script rewriting are documented as
+# `<script type="text/plain" ... src="...">`: the managers find the tag by its
+# marker and re-create it as a script. HTML calls a text/plain script a data
+# block, which may not have a src, so the Nu checker reports that one error on
+# those two managers' tags; cswidget's own gate (event:) and Klaro use
+# data-src and validate.
+MANAGERS_OWN_MARKUP = ("data-cookieconsent=", 'class="optanon-category-')
+
+
+def is_consent_managers_own_markup(message: dict[str, object]) -> bool:
+    extract = str(message.get("extract", ""))
+    return "must not have a “src” attribute" in str(message.get("message", "")) and any(
+        marker in extract for marker in MANAGERS_OWN_MARKUP
+    )
+
+
+def test_only_the_managers_own_markup_is_excused() -> None:
+    text = "A “script” element with a “type” attribute ... must not have a “src” attribute."
+    cookiebot = '<script type="text/plain" data-cookieconsent="statistics" src="/w.js">'
+    ours = '<script type="text/plain" data-cswidget-consent-event="x" src="/w.js">'
+    assert is_consent_managers_own_markup({"message": text, "extract": cookiebot})
+    assert not is_consent_managers_own_markup({"message": text, "extract": ours})
+    assert not is_consent_managers_own_markup({"message": "Stray end tag", "extract": cookiebot})
 
 
 def nu_errors(java: str, paths: Sequence[Path]) -> list[str]:
@@ -118,6 +171,7 @@ def nu_errors(java: str, paths: Sequence[Path]) -> list[str]:
     )
     assert result.returncode == 0, result.stderr
     messages = json.loads(result.stderr)["messages"]
+    messages = [message for message in messages if not is_consent_managers_own_markup(message)]
     return [
         f"{Path(message.get('url', '?')).name}:{message.get('lastLine', '?')}: "
         f"{message['message']} [{message.get('extract', '')!r}]"

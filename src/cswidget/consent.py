@@ -91,7 +91,7 @@ GATE_BODY: Final = Markup(
     ".forEach(function(inert){"
     'if(inert.getAttribute("' + CONSENT_EVENT_ATTRIBUTE + '")!==name)return;'
     'var live=document.createElement("script");'
-    "live.src=inert.src;live.nonce=inert.nonce;inert.replaceWith(live);});}"
+    'live.src=inert.getAttribute("data-src");live.nonce=inert.nonce;inert.replaceWith(live);});}'
     "function consent(){"
     'if(document.readyState==="loading")'
     'document.addEventListener("DOMContentLoaded",start);else start();}'
@@ -164,7 +164,9 @@ class Consent:
             ]
         if self.manager == "onetrust":
             return [plain, ("class", f"optanon-category-{self.name}"), ("src", script_src)]
-        return [plain, (CONSENT_EVENT_ATTRIBUTE, self.name), ("src", script_src)]
+        # data-src, not src: a text/plain script is a data block, which HTML
+        # does not allow a src on; the gate, ours, reads data-src.
+        return [plain, (CONSENT_EVENT_ATTRIBUTE, self.name), ("data-src", script_src)]
 
     def gate_attributes(self) -> list[Attribute]:
         """The gate's own attributes: the event name for "event:"."""
