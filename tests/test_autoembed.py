@@ -415,3 +415,34 @@ def test_django_settings_are_checked_when_the_middleware_loads() -> None:
         load({"SURVEY": "AKknWccEFf7", "SAMPLE": 2})
     with pytest.raises(ImproperlyConfigured, match="survey: required"):
         load({})
+
+
+# --- The Django middleware's own off switch: CSWIDGET's ENABLED and INTERNAL_IPS. ---
+
+PLAIN_MIDDLEWARE = ["cswidget.django.middleware.AutoEmbedMiddleware"]
+
+
+@pytest.mark.parametrize(
+    ("switch", "embedded_into_the_page"),
+    [
+        ({}, True),
+        ({"ENABLED": False}, False),
+        # The test client's address is 127.0.0.1.
+        ({"INTERNAL_IPS": ["127.0.0.1"]}, False),
+        ({"INTERNAL_IPS": ["10.0.0.0/8"]}, True),
+    ],
+    ids=["on", "enabled-false", "internal-ip", "other-network"],
+)
+def test_the_django_middleware_follows_the_tags_off_switch(
+    switch: dict[str, object], embedded_into_the_page: bool
+) -> None:
+    with override_settings(
+        ROOT_URLCONF="test_autoembed",
+        MIDDLEWARE=PLAIN_MIDDLEWARE,
+        CSWIDGET={**CSWIDGET, **switch},
+    ):
+        reply = _django_reply(Client().get("/page"))
+    assert reply.status == 200
+    assert reply.body.decode() == (
+        inserted(PAGE, expected_embed()) if embedded_into_the_page else PAGE
+    )

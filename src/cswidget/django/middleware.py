@@ -36,6 +36,7 @@ from django.utils.module_loading import import_string
 from ..autoembed import AutoEmbed, embedded, skip_reason
 from ..errors import ValidationError
 from .conf import conf
+from .runtime import request_nonce, widget_enabled
 
 __all__ = ["AUTO_EMBED_KEYS", "AutoEmbedMiddleware"]
 
@@ -112,14 +113,15 @@ class AutoEmbedMiddleware:
             raise ImproperlyConfigured(f"CSWIDGET['AUTO_EMBED']: {error}") from error
 
     def enabled(self, request: HttpRequest) -> bool:
-        """Whether the widget may be inserted for `request`: the hook for an
-        off switch (settings, internal IPs). Always, unless overridden."""
-        return True
+        """Whether the widget may be inserted for `request`: CSWIDGET's
+        ENABLED and INTERNAL_IPS (the tags' own off switch). Override to
+        decide otherwise."""
+        return widget_enabled(request).enabled
 
     def nonce(self, request: HttpRequest) -> str | None:
-        """The CSP nonce for `request`: django-csp's `request.csp_nonce`."""
-        nonce = getattr(request, "csp_nonce", None)
-        return None if nonce is None else str(nonce)
+        """The CSP nonce for `request`, found as the tags find it:
+        django-csp's `request.csp_nonce`, else Django 6's built-in one."""
+        return request_nonce(request)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         if self.is_async:

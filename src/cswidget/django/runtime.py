@@ -14,7 +14,7 @@ from ..nonce import resolve_nonce
 from ..switch import ON, SwitchDecision, request_client_address
 from .conf import conf
 
-__all__ = ["nonce", "widget_enabled"]
+__all__ = ["nonce", "request_nonce", "widget_enabled"]
 
 
 def _builtin_nonce(request: Any) -> object:
@@ -37,12 +37,20 @@ def nonce(context: template.Context, explicit: object) -> str | None:
     if explicit is not None:
         return resolve_nonce(explicit, provider="the nonce= argument")
     request = getattr(context, "request", None)
+    if getattr(request, "csp_nonce", None) is None:
+        value = context.get("csp_nonce")
+        if value is not None:
+            return resolve_nonce(value, provider="the csp_nonce context variable")
+    return request_nonce(request)
+
+
+def request_nonce(request: Any) -> str | None:
+    """The nonce the request's CSP middleware published: django-csp's
+    `request.csp_nonce`, else Django 6's built-in one. Raises
+    `cswidget.nonce.NonceError` for a value that is not a valid nonce."""
     value = getattr(request, "csp_nonce", None)
     if value is not None:
         return resolve_nonce(value, provider="django-csp (request.csp_nonce)")
-    value = context.get("csp_nonce")
-    if value is not None:
-        return resolve_nonce(value, provider="the csp_nonce context variable")
     value = _builtin_nonce(request) if request is not None else None
     if value is not None:
         return resolve_nonce(
