@@ -27,7 +27,7 @@ $(VENV)/.test-installed: pyproject.toml | $(PY)
 
 demo: $(VENV)/.demo-installed node_modules/.installed
 	@echo "cswidget demo: http://$(HOST):$(PORT)"
-	$(PY) -m uvicorn demo_site.app:app --host $(HOST) --port $(PORT)
+	CSWIDGET_DEMO_BASE_URL=http://$(HOST):$(PORT) $(PY) -m uvicorn demo_site.app:app --host $(HOST) --port $(PORT)
 
 # Node packages from package-lock.json: Turbo and htmx that the demo and the
 # lifecycle tests serve locally (never from a CDN), pyright for the recipes.

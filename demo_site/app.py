@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from pathlib import Path
@@ -187,7 +188,9 @@ async def favicon(request: Request) -> Response:
 
 
 # Where `make demo` serves: feedback request links and Link headers use it.
-DEMO_BASE_URL = "http://127.0.0.1:8000"
+# The Makefile passes its HOST and PORT here; never taken from a request's
+# Host header, which a client chooses.
+DEMO_BASE_URL = os.environ.get("CSWIDGET_DEMO_BASE_URL", "http://127.0.0.1:8000")
 
 
 def create_app(*, store: Store | None = None, base_url: str = DEMO_BASE_URL) -> Starlette:
