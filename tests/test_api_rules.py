@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from cswidget.api_rules import (
+    ID_TEXT_PATTERN,
+    MAX_ID,
+    NONBLANK_TEXT_PATTERN,
+    TEXT_PATTERN,
+    TIMESTAMP_PATTERN,
     UnpermittedParameters,
     check_feedback_request,
+    check_id,
     check_site,
     format_timestamp,
     parse_timestamp,
@@ -266,3 +275,126 @@ def test_site_unpermitted_parameters() -> None:
     with pytest.raises(UnpermittedParameters) as caught:
         check_site({"id": "1", "site_code": "hq"}, resource="/sites/")
     assert caught.value.names == ("id",)
+
+
+# --- the patterns the OpenAPI document states are the server's rules, exactly
+
+
+def reference_accepts(text: str) -> bool:
+    """What TIMESTAMP_PATTERN means, written the long way: an ISO 8601 time
+    Python can read, a real date in the years 1000 to 9998, offsets of at
+    most 23:59, a zone only after a time."""
+    match = re.fullmatch(
+        r"(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.\d{1,9})?)?"
+        r"(?:[Zz]|[+-](\d\d)(?::?(\d\d))?)?)?",
+        text,
+        re.ASCII,
+    )
+    if match is None:
+        return False
+    year, month, day, hour, minute, second, zone_hours, zone_minutes = (
+        int(group or 0) for group in match.groups()
+    )
+    try:
+        datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return False
+    return 1000 <= year <= 9998 and zone_hours <= 23 and zone_minutes <= 59
+
+
+@st.composite
+def timestamp_like(draw: st.DrawFn) -> str:
+    two = st.integers(0, 99).map("{:02d}".format)
+    year = draw(st.integers(0, 9999) | st.sampled_from([999, 1000, 1900, 2000, 2024, 9998, 9999]))
+    text = f"{year:04d}"
+    text += f"-{draw(two)}-{draw(two)}"
+    if draw(st.booleans()):
+        text += draw(st.sampled_from("T ")) + f"{draw(two)}:{draw(two)}"
+        if draw(st.booleans()):
+            text += f":{draw(two)}" + draw(st.sampled_from(["", ".5", ".123456789", ".1234567890"]))
+        text += draw(
+            st.sampled_from(["", "Z", "z"])
+            | st.builds(
+                lambda sign, h, sep, m: f"{sign}{h}{sep}{m}",
+                st.sampled_from("+-"),
+                two,
+                st.sampled_from(["", ":"]),
+                st.sampled_from(["", "00", "30", "59", "60", "99"]),
+            )
+        )
+    return text
+
+
+@hypothesis.given(timestamp_like())
+@hypothesis.settings(max_examples=3000, deadline=None, derandomize=True)
+def test_the_timestamp_pattern_is_what_the_server_accepts(text: str) -> None:
+    accepted = re.fullmatch(TIMESTAMP_PATTERN, text) is not None
+    assert accepted == reference_accepts(text)
+    try:
+        moment = parse_timestamp(text, resource="/nps", field="from_time")
+    except ValidationError:
+        assert not accepted
+    else:
+        assert accepted
+        assert moment.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [("2024-02-29", True), ("2023-02-29", False), ("2000-02-29", True), ("1900-02-29", False),
+     ("2023-04-31", False), ("2023-12-31T23:59:59Z", True), ("9998-12-31T23:59-23:59", True),
+     ("1000-01-01T00:00+23:59", True), ("2023-08-20Z", False), ("2023-08-20T18:00+24:00", False)],
+)  # fmt: skip
+def test_timestamps_at_the_edges(text: str, accepted: bool) -> None:
+    assert (
+        (re.fullmatch(TIMESTAMP_PATTERN, text) is not None) == accepted == reference_accepts(text)
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(1, 1), ("1484", 1484), (MAX_ID, MAX_ID), (str(MAX_ID), MAX_ID), (0, None), ("0", None),
+     ("01484", None), (MAX_ID + 1, None), (str(MAX_ID + 1), None), (True, None), ("1484\n", None),
+     ("\uff11", None), (1.0, None)],
+)  # fmt: skip
+def test_ids_are_integers_from_1_or_their_digits(value: object, expected: int | None) -> None:
+    errors: list[Any] = []
+    assert check_id(value, resource=R, field="survey_id", errors=errors) == expected
+    assert bool(errors) == (expected is None)
+    assert (
+        (re.fullmatch(ID_TEXT_PATTERN, value) is not None) == (expected is not None)
+        if isinstance(value, str)
+        else True
+    )
+
+
+@pytest.mark.parametrize("blank", ["", " ", "   ", "\t\n", "\u3000", "\xa0"])
+def test_blank_optional_text_is_stored_as_null(blank: str) -> None:
+    body = {**SEED_EXAMPLE, "first_name": blank, "reference": blank,
+            "data": [{"key": "note", "value": blank}]}  # fmt: skip
+    checked = check_feedback_request(body, now=NOW)
+    assert (checked["first_name"], checked["reference"], checked["data"]) == (
+        None, None, [{"key": "note", "value": None}]
+    )  # fmt: skip
+    assert check_site({"city": blank}, resource="/sites/hq", partial=True) == {"city": None}
+    assert re.fullmatch(NONBLANK_TEXT_PATTERN, blank) is None
+
+
+@pytest.mark.parametrize("field", ["first_name", "reference", "email"])
+def test_text_never_holds_nul(field: str) -> None:
+    errors = errors_of({**SEED_EXAMPLE, field: "kate\x00@example.com"})
+    assert [(e["field"], e["error"]) for e in errors] == [(field, "invalid_format")]
+    assert re.fullmatch(TEXT_PATTERN, "a\x00b") is None
+    assert re.fullmatch(TEXT_PATTERN, "a b\nc") is not None
+
+
+@hypothesis.given(st.text(max_size=8))
+@hypothesis.settings(max_examples=2000, deadline=None, derandomize=True)
+def test_the_nonblank_pattern_is_the_rules_required_text(text: str) -> None:
+    hypothesis.assume("\x00" not in text)
+    required = (
+        check_site({"site_code": text, "name": "HQ", "region": "North"}, resource=R)
+        if text.strip()
+        else None
+    )
+    assert (re.fullmatch(NONBLANK_TEXT_PATTERN, text) is not None) == (required is not None)

@@ -83,7 +83,7 @@ def test_bad_rows_are_reported_and_skipped(
     assert (status, out) == (1, "wrote 1 of 4 snippets to out\n")
     assert err.splitlines()[-1] == "cswidget: 3 of 4 rows rejected, see out/rejected.json"
     assert listing(tmp_path / "out") == ["INV-2.html", "rejected.json"]
-    email_format = {"valid_format": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$(?!\\n)"}
+    email_format = {"valid_format": "^[^@\\s\\x00]+@[^@\\s\\x00]+\\.[^@\\s\\x00]+$(?!\\n)"}
     assert json.loads((tmp_path / "out" / "rejected.json").read_text(encoding="utf-8")) == {
         "message": "Validation error",
         "rows": 4,

@@ -7,7 +7,7 @@ import logging
 import jinja2
 import pytest
 
-from cswidget import ValidationError
+from cswidget import ValidationError, rules
 from cswidget.jinja import WidgetDefaults, WidgetExtension
 
 REJECTED = "<!-- cswidget: survey params rejected: customer.email -->"
@@ -61,7 +61,7 @@ def test_omit_renders_only_the_comment_and_logs_once_per_render(
                 "resource": "survey_params",
                 "field": "customer.email",
                 "error": "invalid_format",
-                "extra_info": {"valid_format": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$(?!\\n)"},
+                "extra_info": {"valid_format": rules.EMAIL_PATTERN},
             }
         ],
     }

@@ -28,6 +28,7 @@ from .vocabulary import (
     FEEDBACK_REQUEST_PARAMETERS,
     GREATER_THAN,
     INVALID_DATE,
+    INVALID_FORMAT,
     INVALID_VALUE,
     LESS_THAN,
     MAX_KEY_LENGTH,
@@ -36,6 +37,7 @@ from .vocabulary import (
     MAX_VALUE_LENGTH,
     MAXIMUM,
     MESSAGE,
+    MUST_BE,
     REMINDER_PARAMETERS,
     REQUIRED,
     SITE_PARAMETERS,
@@ -61,19 +63,61 @@ __all__ = [
 FEEDBACK_REQUESTS_RESOURCE: Final = "/feedback_requests/"
 SITES_RESOURCE: Final = "/sites/"
 
-# ISO 8601 as the seed uses it: "2023-08-20T18:00:00+0100", "2015-01-01T00:00Z",
-# "2023-08-20T17:00:00Z"; seconds and fractions optional, zone optional (UTC).
-TIMESTAMP_PATTERN: Final = (
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    "(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\\.[0-9]{1,9})?)?)?"
-    "(?:Z|z|[+-][0-9]{2}(?::?[0-9]{2})?)?$(?!\\n)"
+# --- Patterns. The OpenAPI document states these, and the server enforces
+# them with the same text, so a tool that generates requests from the
+# document sends nothing the server refuses for its form. Written so that
+# Python's re and ECMA-262 (what JSON Schema tools use) read them alike: no
+# \s, \d or \w (the two disagree on their sets), every class spelled out,
+# and `$(?!\n)` because Python's `$` also matches before a final newline.
+
+# What str.isspace() (and so str.strip()) counts as space: "blank" text.
+SPACE_CLASS: Final = (
+    "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
 )
+# Text never holds NUL: SQLite's text functions stop at it, so a filter with
+# one would silently mean less than it says.
+TEXT_PATTERN: Final = "^[^\\u0000]*$(?!\\n)"
+# Required text: at least one character that is neither space nor NUL.
+NONBLANK_TEXT_PATTERN: Final = f"^[^\\u0000]*[^{SPACE_CLASS}\\u0000][^\\u0000]*$(?!\\n)"
+# Python's re reads \\s as str.isspace() does; the server checks with it.
+EMAIL_PATTERN: Final = rules.EMAIL_PATTERN
+
+# Ids: 1 to 15 digits with no leading zero, as a JSON integer or as its
+# digits (the seed shows both, "survey_id": 1484 and "id": "1"). Fifteen
+# digits stay inside JavaScript's safe integers and need no pattern that
+# compares numbers.
+MAX_ID: Final = 10**15 - 1
+ID_TEXT_PATTERN: Final = "^[1-9][0-9]{0,14}$(?!\\n)"
+
+# Timestamps: ISO 8601 as the seed writes them ("2023-08-20T18:00:00+0100",
+# "2015-01-01T00:00Z", "2023-08-20T17:00:00Z", a date alone): a real calendar
+# date, years 1000 to 9998 (so that no zone offset carries a time past what
+# a datetime holds), an optional time (seconds and up to nine decimals
+# optional) and, after a time, an optional zone (Z, or +hh, +hhmm, +hh:mm up
+# to 23:59). No zone means UTC, as the API documents.
+_YEAR = "(?:1[0-9]{3}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+_LEAP_YEAR = "(?:[1-9][0-9](?:0[48]|[2468][048]|[13579][26])|(?:[13579][26]|[2468][048])00)"
+DATE_PATTERN: Final = (
+    f"(?:{_YEAR}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    "|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+    f"|{_LEAP_YEAR}-02-29)"
+)
+_HOUR = "(?:[01][0-9]|2[0-3])"
+_MINUTE = "[0-5][0-9]"
+TIMESTAMP_PATTERN: Final = (
+    f"^{DATE_PATTERN}(?:[T ]{_HOUR}:{_MINUTE}(?::{_MINUTE}(?:\\.[0-9]{{1,9}})?)?"
+    f"(?:Z|z|[+-]{_HOUR}(?::?{_MINUTE})?)?)?$(?!\\n)"
+)
+# What the API returns: "YYYY-MM-DDTHH:MM:SSZ", always UTC.
+UTC_TIMESTAMP_PATTERN: Final = f"^{DATE_PATTERN}T{_HOUR}:{_MINUTE}:{_MINUTE}Z$(?!\\n)"
 _TIMESTAMP = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?"
-    r"(Z|z|([+-])(\d{2})(?::?(\d{2}))?)?",
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?"
+    r"(Z|z|([+-])(\d{2})(?::?(\d{2}))?)?)?",
     re.ASCII,
 )
+_TIMESTAMP_RULE = re.compile(TIMESTAMP_PATTERN)
+_ID_TEXT = re.compile(ID_TEXT_PATTERN)
 _SURROGATE: Final = re.compile(rules.SURROGATE_PATTERN)
 # Reminders and data entries per request: bounded so one request stays small.
 MAX_REMINDERS: Final = 10
@@ -140,50 +184,42 @@ def _parse(text: str) -> datetime:
 
 
 def _timestamp_error(resource: str, field: str, value: object) -> FieldError | None:
+    if isinstance(value, str) and _TIMESTAMP_RULE.fullmatch(value):
+        return None
     info = {VALID_FORMAT: TIMESTAMP_PATTERN, MESSAGE: "an ISO 8601 time, e.g. 2023-08-20T18:00Z"}
-    if not isinstance(value, str) or _TIMESTAMP.fullmatch(value) is None:
-        return FieldError(resource, field, INVALID_DATE, info)
-    try:
-        _parse(value)
-    except (ValueError, OverflowError):
-        # Day 31 of February, hour 24, offset 99:99, or year 1 east of UTC.
-        return FieldError(resource, field, INVALID_DATE, info)
-    return None
+    return FieldError(resource, field, INVALID_DATE, info)
 
 
 def check_id(value: object, *, resource: str, field: str, errors: list[FieldError]) -> int | None:
     """A positive integer id, given as a JSON integer or as its digits.
 
     The seed shows ids both ways ("survey_id": 1484 and "id": "1"), so both
-    are accepted; problems go to `errors`.
+    are accepted: an integer from 1 to MAX_ID, or its digits without a
+    leading zero (ID_TEXT_PATTERN); problems go to `errors`.
 
     >>> errors: list[FieldError] = []
     >>> check_id("1484", resource="/feedback_requests/", field="survey_id", errors=errors)
     1484
     """
-    number: int | None = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,16}", value, re.ASCII):
-        number = int(value)
-    if number is None:
-        errors.append(
-            FieldError(resource, field, INVALID_VALUE, {MESSAGE: "must be a positive integer"})
+    if isinstance(value, str) and _ID_TEXT.fullmatch(value):
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID:
+        return value
+    errors.append(
+        FieldError(
+            resource,
+            field,
+            INVALID_VALUE,
+            {
+                GREATER_THAN: 0,
+                LESS_THAN: MAX_ID + 1,
+                MUST_BE: "integer",
+                VALID_FORMAT: ID_TEXT_PATTERN,
+                MESSAGE: "a positive integer id, or its digits",
+            },
         )
-        return None
-    if not 1 <= number <= rules.MAX_SAFE_INTEGER:
-        errors.append(
-            FieldError(
-                resource,
-                field,
-                INVALID_VALUE,
-                {GREATER_THAN: 0, LESS_THAN: rules.MAX_SAFE_INTEGER + 1, "must_be": "integer"},
-            )
-        )
-        return None
-    return number
+    )
+    return None
 
 
 def _text(
@@ -196,10 +232,15 @@ def _text(
     required: bool = False,
     maximum: int = MAX_TEXT_LENGTH,
 ) -> str | None:
-    """Optional (null or absent) or required (non-blank) text of `maximum` chars."""
+    """Text of at most `maximum` characters, never holding NUL.
+
+    Optional text that is absent, null, empty or only space is None (the API
+    returns blank fields as null); required text must have a character
+    that is not space (NONBLANK_TEXT_PATTERN).
+    """
     field = field or name
     value = body.get(name)
-    if value is None or (required and isinstance(value, str) and not value.strip()):
+    if value is None:
         if required:
             errors.append(FieldError(resource, field, REQUIRED, {}))
         return None
@@ -209,11 +250,24 @@ def _text(
     problems = []
     if len(value) > maximum:
         problems.append(FieldError(resource, field, WRONG_LENGTH, {MAXIMUM: maximum}))
+    if "\x00" in value:
+        message = "text must not contain NUL (U+0000)"
+        problems.append(
+            FieldError(
+                resource, field, INVALID_FORMAT, {VALID_FORMAT: TEXT_PATTERN, MESSAGE: message}
+            )
+        )
     if not value.isascii() and _SURROGATE.search(value):
         message = "text must not contain lone surrogates (it cannot be encoded as UTF-8)"
         problems.append(FieldError(resource, field, INVALID_VALUE, {MESSAGE: message}))
-    errors += problems
-    return None if problems else value
+    if problems:
+        errors += problems
+        return None
+    if not value.strip():
+        if required:
+            errors.append(FieldError(resource, field, REQUIRED, {}))
+        return None
+    return value
 
 
 def _boolean(

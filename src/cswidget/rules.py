@@ -43,8 +43,8 @@ KEY_FORBIDDEN_CHARACTERS_PATTERN: Final = (
 # lone surrogates only, as Python's re does.)
 SURROGATE_PATTERN: Final = "[\\ud800-\\udfff]"
 
-# A deliberately loose email check: one @, no spaces, a dot in the domain.
-EMAIL_PATTERN: Final = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$(?!\\n)"
+# A deliberately loose email check: one @, no space and no NUL, a dot in the domain.
+EMAIL_PATTERN: Final = "^[^@\\s\\x00]+@[^@\\s\\x00]+\\.[^@\\s\\x00]+$(?!\\n)"
 
 # The account subdomain: a DNS label.
 ORG_PATTERN: Final = "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$(?!\\n)"
