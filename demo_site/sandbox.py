@@ -218,7 +218,9 @@ async def submit(request: Request) -> Response:
         {
             "survey": survey,
             "response": response,
-            "response_json": escape_json_text(json.dumps(response, indent=2, ensure_ascii=False)),
+            "response_json": escape_json_text(
+                json.dumps(response.to_json() if response else None, indent=2, ensure_ascii=False)
+            ),
         },
     )
 

@@ -4,6 +4,7 @@ clients (`twin` runs each scenario with `Client` and with `AsyncClient`)."""
 from __future__ import annotations
 
 import json
+import re
 import runpy
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
@@ -14,19 +15,20 @@ import httpx
 import pytest
 
 from api_twins import BASE_URL, MODES, TOKEN, USER_AGENT, Twin, json_response
-from cswidget import SurveyParams, ValidationError
+from cswidget import SurveyParams, ValidationError, wire
 from cswidget.api import (
     CSAT,
     NPS,
     FeedbackRequest,
     FeedbackResponse,
-    InvalidResponseError,
     Period,
     ResponseRate,
     Site,
     Staff,
+    Survey,
 )
 from cswidget.vocabulary import DATE_PERIODS
+from cswidget.wire import ShapeError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,6 +77,15 @@ FEEDBACK_RESPONSE = {
     "feedback_request": None,
     "survey": {"id": 277, "name": "Post call survey"},
 }
+# The request the seed's "Retrieve an existing feedback response" embeds: no
+# ignore_throttle, link, sms, data or reminders.
+SEED_EMBEDDED_REQUEST = {
+    "id": 1234, "email": "kate@example.com", "state": "sent", "first_name": "Kate",
+    "surname": "", "survey_id": 277, "email_template_id": None, "reference": None,
+    "machine_id": None, "send_at": "2023-07-08T23:45:19Z", "sent_at": "2023-07-08T23:45:20Z",
+    "created_at": "2023-07-07T23:45:19Z", "updated_at": "2023-07-08T23:45:20Z",
+    "deletion_requested_at": None, "not_sent_reason": None, "delivery_failure": None,
+}  # fmt: skip
 RESPONSE_RATE = {
     "response_rate_percent": 50,
     "sent_count": 100,
@@ -375,20 +386,30 @@ def test_unknown_fields_from_a_newer_api_are_kept_in_extra() -> None:
     assert Site.from_json(SITE).extra == {}
 
 
-def test_missing_fields_are_none_and_ids_are_normalised() -> None:
+def test_missing_fields_are_none_or_their_default_and_ids_are_normalised() -> None:
     # Sites' ids are strings ("111"), surveys' are integers though the list
-    # example writes "1"; the seed's staff example writes null as "null".
-    assert Site.from_json({"id": 111}).id == "111"
-    assert Site.from_json({"id": 111}).city is None
-    survey = Staff.from_json({**STAFF, "deactivated_at": "null"})
-    assert survey.deactivated_at is None
+    # example writes "1"; the seed's staff example writes null as "null";
+    # the sites list example leaves out site_type, a response's embedded
+    # request its link and parts.
+    site = Site.from_json({"id": 111, "site_code": "hq", "name": "HQ", "region": "North"})
+    assert (site.id, site.city, site.site_type) == ("111", None, None)
+    assert Survey.from_json({**SURVEY, "id": "1"}).id == 1
+    assert Staff.from_json({**STAFF, "deactivated_at": "null"}).deactivated_at is None
+    embedded = FeedbackRequest.from_json(SEED_EMBEDDED_REQUEST)
+    assert (embedded.link, embedded.data, embedded.reminders, embedded.sms) == (None, (), (), None)
 
 
 @pytest.mark.parametrize(
     ("model", "body", "message"),
     [
-        (Site, [], "expected a JSON object for Site"),
+        (Site, [], "Site: expected a JSON object"),
         (Site, {"name": "x"}, "Site.id: missing"),
+        (Site, {"id": "1", "name": "x", "city": None, "region": "r"}, "Site.site_code: missing"),
+        (
+            FeedbackRequest,
+            {**FEEDBACK_REQUEST, "state": None},
+            "FeedbackRequest.state: null, where the API documents a value",
+        ),
         (
             FeedbackRequest,
             {**FEEDBACK_REQUEST, "id": "abc"},
@@ -400,11 +421,13 @@ def test_missing_fields_are_none_and_ids_are_normalised() -> None:
         (NPS, {"net_promoter_score": "70"}, "NPS.net_promoter_score: expected a number"),
     ],
 )
-def test_a_response_of_the_wrong_shape_is_an_invalid_response(
-    model: Any, body: Any, message: str
-) -> None:
-    with pytest.raises(InvalidResponseError, match=message):
+def test_a_response_of_the_wrong_shape_names_the_field(model: Any, body: Any, message: str) -> None:
+    with pytest.raises(ShapeError, match=re.escape(message)):
         model.from_json(body)
+    # The same JSON as a response's bytes: the exact decoder refuses it, the
+    # tolerant one names the same field.
+    with pytest.raises(ShapeError, match=re.escape(message)):
+        wire.decode(model, json.dumps(body).encode())
 
 
 def paged(pages: int, per_page: int = 2) -> Callable[[httpx.Request], httpx.Response]:

@@ -30,6 +30,7 @@ from cswidget.api import (
     ServerError,
 )
 from cswidget.api.retry import parse_retry_after
+from cswidget.openapi import FEEDBACK_REQUEST
 
 SITE = {"id": "111", "site_code": "hq", "name": "Head Office", "region": "North"}
 NO_JITTER = RetryPolicy(jitter=0)
@@ -199,7 +200,7 @@ PROXY_PAGE = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body
         (
             json_response(["not", "an", "object"]),
             InvalidResponseError,
-            "expected a JSON object for Site",
+            "200 Site: expected a JSON object",
         ),
     ],
 )
@@ -440,10 +441,10 @@ def test_a_307_repeats_a_post_with_its_body(mode: str) -> None:
         mode,
         replies(
             httpx.Response(307, headers={"Location": f"{BASE_URL}/v1/feedback_requests"}),
-            json_response({"id": 5, "email": "kate@example.com"}, 201),
+            json_response(FEEDBACK_REQUEST.to_json(), 201),
         ),
     )
-    assert twin(create_request).id == 5
+    assert twin(create_request) == FEEDBACK_REQUEST
     first, second = twin.requests
     assert (second.method, second.url.path) == ("POST", "/v1/feedback_requests")
     assert second.content == first.content

@@ -109,9 +109,11 @@ def test_every_read_endpoint_gives_the_same_typed_result_from_both_clients(
 def test_lists_page_through_everything_once_with_total_count(base_url: str) -> None:
     with Client(TOKEN, user_agent=USER_AGENT, base_url=base_url) as client:
         responses = client.feedback_responses.list(per_page=7)
-        ids = [response.id for response in responses]
+        items = list(responses)
+        ids = [response.id for response in items]
         assert responses.total_count == len(ids) == len(set(ids)) > 100
-        assert ids == sorted(ids, reverse=True)  # newest first
+        order = [(response.submitted_at, response.id) for response in items]
+        assert order == sorted(order, reverse=True)  # newest first
 
     async def async_ids() -> tuple[list[int], int | None]:
         async with AsyncClient(TOKEN, user_agent=USER_AGENT, base_url=base_url) as client:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from cswidget.api_rules import format_timestamp
+from cswidget.contract import CSAT, ResponseRate
 from cswidget.sandbox import metrics, periods
 from cswidget.vocabulary import DATE_PERIODS
 
@@ -80,13 +81,10 @@ def test_unknown_period_names_the_choices() -> None:
 
 
 def test_response_rate_is_replies_over_delivered() -> None:
-    assert metrics.response_rate(sent=100, delivered=50, replied=25) == {
-        "response_rate_percent": 50,
-        "sent_count": 100,
-        "delivered_count": 50,
-        "reply_count": 25,
-    }
-    assert metrics.response_rate(sent=3, delivered=0, replied=0)["response_rate_percent"] is None
+    assert metrics.response_rate(sent=100, delivered=50, replied=25) == ResponseRate(
+        response_rate_percent=50, sent_count=100, delivered_count=50, reply_count=25
+    )
+    assert metrics.response_rate(sent=3, delivered=0, replied=0).response_rate_percent is None
 
 
 @pytest.mark.parametrize(
@@ -104,24 +102,24 @@ def test_response_rate_is_replies_over_delivered() -> None:
 )
 def test_nps(counts: dict[int, int], score: int | None) -> None:
     result = metrics.nps(counts)
-    assert result["net_promoter_score"] == score
-    assert result["total_number_of_ratings"] == sum(counts.values())
-    assert result["promoter_count"] + result["passive_count"] + result["detractor_count"] == sum(
+    assert result.net_promoter_score == score
+    assert result.total_number_of_ratings == sum(counts.values())
+    assert result.promoter_count + result.passive_count + result.detractor_count == sum(
         counts.values()
     )
 
 
 def test_csat_is_the_share_of_4_and_5() -> None:
     # The seed's own CSAT example, which is consistent.
-    assert metrics.csat({1: 1, 4: 2, 5: 7}) == {
-        "csat": 90,
-        "very_negative_count": 1,
-        "negative_count": 0,
-        "neutral_count": 0,
-        "positive_count": 2,
-        "very_positive_count": 7,
-        "total_number_of_ratings": 10,
-    }
+    assert metrics.csat({1: 1, 4: 2, 5: 7}) == CSAT(
+        csat=90,
+        very_negative_count=1,
+        negative_count=0,
+        neutral_count=0,
+        positive_count=2,
+        very_positive_count=7,
+        total_number_of_ratings=10,
+    )
 
 
 @pytest.mark.parametrize(
@@ -130,7 +128,9 @@ def test_csat_is_the_share_of_4_and_5() -> None:
         "cswidget.api_rules",
         "cswidget.sandbox.periods",
         "cswidget.sandbox.metrics",
-        "cswidget.sandbox.openapi",
+        "cswidget.openapi",
+        "cswidget.contract",
+        "cswidget.wire",
     ],
 )
 def test_docstring_examples(name: str) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -18,6 +19,7 @@ from urllib.parse import quote
 
 import httpx
 
+from .. import wire
 from ..vocabulary import (
     API_BASE_URL,
     API_MEDIA_TYPE,
@@ -44,16 +46,20 @@ _REL = re.compile(r';\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]*))', re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class Call(Generic[T]):
-    """One API call as data: what to send and how to read the answer."""
+    """One API call as data: what to send and what the answer holds.
+
+    `model` is the contract shape of the answer (of each item, for a list),
+    decoded straight from the response's bytes (`cswidget.wire`);
+    `decode_page` replaces that for a list whose items are wanted otherwise
+    (the export keeps each item's own text: cswidget.api.export.split_array).
+    """
 
     method: str
     path: str
-    parse: Callable[[Any], T]
+    model: type[T]
     params: Sequence[tuple[str, str]] = ()
     body: Mapping[str, Any] | None = None
-    # How to decode the body's text, when not with json.loads (the export
-    # keeps each item's own text: cswidget.api.export.split_array).
-    decode: Callable[[str], Any] | None = None
+    decode_page: Callable[[bytes], list[T]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,20 +220,22 @@ class BaseClient:
     def _result(self, call: Call[T], response: httpx.Response) -> T:
         if response.status_code >= 400:
             raise error_for_response(response)
-        return call.parse(_json(response, call.decode))
+        content = _json_content(response)
+        with _shape_errors(response):
+            return wire.decode(call.model, content)  # type: ignore[type-var]
 
     def _page(self, call: Call[T], response: httpx.Response) -> Page[T]:
         if response.status_code >= 400:
             raise error_for_response(response)
-        body = _json(response, call.decode)
-        parse = call.parse
-        if not isinstance(body, list):
-            raise InvalidResponseError(
-                "expected a JSON array of items", status=response.status_code, response=response
-            )
+        content = _json_content(response)
+        with _shape_errors(response):
+            if call.decode_page is not None:
+                items = call.decode_page(content)
+            else:
+                items = wire.decode_list(call.model, content)  # type: ignore[type-var]
         total = response.headers.get(TOTAL_COUNT_HEADER)
         return Page(
-            items=[parse(item) for item in body],
+            items=items,
             next_url=next_link(response.headers.get("Link")),
             total_count=int(total) if total is not None and total.isdigit() else None,
         )
@@ -244,7 +252,8 @@ def _connection_error(request: httpx.Request, error: httpx.RequestError) -> APIE
     return APIConnectionError(f"{what}: {type(error).__name__}: {error}")
 
 
-def _json(response: httpx.Response, decode: Callable[[str], Any] | None = None) -> Any:
+def _json_content(response: httpx.Response) -> bytes:
+    """The body of a JSON response (the API's media type, or any JSON)."""
     content_type = response.headers.get("Content-Type", "")
     media_type = content_type.split(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
@@ -253,13 +262,18 @@ def _json(response: httpx.Response, decode: Callable[[str], Any] | None = None) 
             status=response.status_code,
             response=response,
         )
+    return response.content
+
+
+@contextmanager
+def _shape_errors(response: httpx.Response) -> Iterator[None]:
+    """A body that is not the documented shape is an InvalidResponseError,
+    naming the field (`FeedbackRequest.send_at: expected ...`)."""
     try:
-        return response.json() if decode is None else decode(response.text)
-    except ValueError as error:
+        yield
+    except ValueError as error:  # wire.ShapeError, or the export's own decoder
         raise InvalidResponseError(
-            f"the response is not valid JSON ({error})",
-            status=response.status_code,
-            response=response,
+            str(error), status=response.status_code, response=response
         ) from None
 
 

@@ -16,7 +16,7 @@ Checks run before anything is sent, with the rules the sandbox enforces
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, NotRequired, Required, TypedDict, TypeVar
 
@@ -193,7 +193,7 @@ def create_feedback_request(params: Mapping[str, Any]) -> Call[FeedbackRequest]:
     for name in ("reminders", "sms"):
         if sent.get(name) is not None:
             sent[name] = _without_nulls(sent[name])
-    return Call("POST", FEEDBACK_REQUESTS, FeedbackRequest.from_json, body=sent)
+    return Call("POST", FEEDBACK_REQUESTS, FeedbackRequest, body=sent)
 
 
 def list_feedback_requests(filters: Mapping[str, Any]) -> Call[FeedbackRequest]:
@@ -204,18 +204,18 @@ def list_feedback_requests(filters: Mapping[str, Any]) -> Call[FeedbackRequest]:
     if state is not None:
         _choice(state, FEEDBACK_REQUEST_STATES, FEEDBACK_REQUESTS, "state")
         query.append(("state", state))
-    return Call("GET", FEEDBACK_REQUESTS, FeedbackRequest.from_json, params=query)
+    return Call("GET", FEEDBACK_REQUESTS, FeedbackRequest, params=query)
 
 
 def get_feedback_request(id: int | str) -> Call[FeedbackRequest]:
-    return Call("GET", f"{FEEDBACK_REQUESTS}/{path_id(id)}", FeedbackRequest.from_json)
+    return Call("GET", f"{FEEDBACK_REQUESTS}/{path_id(id)}", FeedbackRequest)
 
 
 # --- feedback responses --------------------------------------------------
 
 
 def get_feedback_response(id: int | str) -> Call[FeedbackResponse]:
-    return Call("GET", f"{FEEDBACK_RESPONSES}/{path_id(id)}", FeedbackResponse.from_json)
+    return Call("GET", f"{FEEDBACK_RESPONSES}/{path_id(id)}", FeedbackResponse)
 
 
 def list_feedback_responses(filters: Mapping[str, Any]) -> Call[FeedbackResponse]:
@@ -226,7 +226,7 @@ def list_feedback_responses(filters: Mapping[str, Any]) -> Call[FeedbackResponse
     if filters.get("email") is not None:
         query.append(("email", str(filters["email"])))
     query += _id_lists(filters)
-    return Call("GET", FEEDBACK_RESPONSES, FeedbackResponse.from_json, params=query)
+    return Call("GET", FEEDBACK_RESPONSES, FeedbackResponse, params=query)
 
 
 # --- metrics -------------------------------------------------------------
@@ -234,7 +234,7 @@ def list_feedback_responses(filters: Mapping[str, Any]) -> Call[FeedbackResponse
 _P = TypeVar("_P")
 
 
-def _metric(path: str, parse: Callable[[Any], _P], filters: Mapping[str, Any]) -> Call[_P]:
+def _metric(path: str, model: type[_P], filters: Mapping[str, Any]) -> Call[_P]:
     """`GET /response_rate`, `/nps` or `/csat` with from/to times or a period."""
     _known(filters, MetricFilters)
     query = _times(filters, ("from_time", "to_time"), path)
@@ -245,19 +245,19 @@ def _metric(path: str, parse: Callable[[Any], _P], filters: Mapping[str, Any]) -
     if filters.get("company_name") is not None:
         query.append(("company_name", str(filters["company_name"])))
     query += _id_lists(filters)
-    return Call("GET", path, parse, params=query)
+    return Call("GET", path, model, params=query)
 
 
 def response_rate(filters: Mapping[str, Any]) -> Call[ResponseRate]:
-    return _metric("/response_rate", ResponseRate.from_json, filters)
+    return _metric("/response_rate", ResponseRate, filters)
 
 
 def nps(filters: Mapping[str, Any]) -> Call[NPS]:
-    return _metric("/nps", NPS.from_json, filters)
+    return _metric("/nps", NPS, filters)
 
 
 def csat(filters: Mapping[str, Any]) -> Call[CSAT]:
-    return _metric("/csat", CSAT.from_json, filters)
+    return _metric("/csat", CSAT, filters)
 
 
 # --- sites, staff, surveys, templates --------------------------------------
@@ -265,49 +265,49 @@ def csat(filters: Mapping[str, Any]) -> Call[CSAT]:
 
 def create_site(params: Mapping[str, Any]) -> Call[Site]:
     body = _site_body(params, resource=api_rules.SITES_RESOURCE, partial=False)
-    return Call("POST", SITES, Site.from_json, body=body)
+    return Call("POST", SITES, Site, body=body)
 
 
 def update_site(id: int | str, params: Mapping[str, Any]) -> Call[Site]:
     path = f"{SITES}/{path_id(id)}"
-    return Call("PATCH", path, Site.from_json, body=_site_body(params, resource=path, partial=True))
+    return Call("PATCH", path, Site, body=_site_body(params, resource=path, partial=True))
 
 
 def get_site(id: int | str) -> Call[Site]:
-    return Call("GET", f"{SITES}/{path_id(id)}", Site.from_json)
+    return Call("GET", f"{SITES}/{path_id(id)}", Site)
 
 
 def list_sites(filters: Mapping[str, Any]) -> Call[Site]:
     _known(filters, PageFilters)
-    return Call("GET", SITES, Site.from_json, params=_page_params(filters, SITES))
+    return Call("GET", SITES, Site, params=_page_params(filters, SITES))
 
 
 def get_staff(id: int | str) -> Call[Staff]:
-    return Call("GET", f"{STAFF}/{path_id(id)}", Staff.from_json)
+    return Call("GET", f"{STAFF}/{path_id(id)}", Staff)
 
 
 def list_staff(filters: Mapping[str, Any]) -> Call[Staff]:
     _known(filters, StaffFilters)
     query = _page_params(filters, STAFF)
     query += [(name, str(filters[name])) for name in ("email", "code") if filters.get(name)]
-    return Call("GET", STAFF, Staff.from_json, params=query)
+    return Call("GET", STAFF, Staff, params=query)
 
 
 def list_surveys(filters: Mapping[str, Any]) -> Call[Survey]:
     _known(filters, PageFilters)
-    return Call("GET", "/surveys", Survey.from_json, params=_page_params(filters, "/surveys"))
+    return Call("GET", "/surveys", Survey, params=_page_params(filters, "/surveys"))
 
 
 def list_email_templates(filters: Mapping[str, Any]) -> Call[EmailTemplate]:
     _known(filters, PageFilters)
     path = "/email_templates"
-    return Call("GET", path, EmailTemplate.from_json, params=_page_params(filters, path))
+    return Call("GET", path, EmailTemplate, params=_page_params(filters, path))
 
 
 def list_text_message_templates(filters: Mapping[str, Any]) -> Call[TextMessageTemplate]:
     _known(filters, PageFilters)
     path = "/text_message_templates"
-    return Call("GET", path, TextMessageTemplate.from_json, params=_page_params(filters, path))
+    return Call("GET", path, TextMessageTemplate, params=_page_params(filters, path))
 
 
 # --- helpers ---------------------------------------------------------------

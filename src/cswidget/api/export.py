@@ -148,7 +148,7 @@ def export_responses(
     # The API's own JSON, untouched: no round trip through the typed
     # objects (and their cost) for data that is only passed on.
     call: Call[RawItem] = Call(
-        typed.method, typed.path, _same, params=typed.params, decode=split_array
+        typed.method, typed.path, RawItem, params=typed.params, decode_page=_split_page
     )
     paginator = client._list(call)
     known = known_ids or set()
@@ -181,8 +181,8 @@ def export_responses(
     return ExportResult(written, skipped, paginator.total_count, newest)
 
 
-def _same(item: RawItem) -> RawItem:
-    return item
+def _split_page(content: bytes) -> list[RawItem]:
+    return split_array(content.decode("utf-8"))
 
 
 class _CsvWriter:

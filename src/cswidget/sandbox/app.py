@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .. import openapi, wire
 from ..api_rules import (
     SITES_RESOURCE,
     UnpermittedParameters,
@@ -38,7 +39,7 @@ from ..vocabulary import (
     METRIC_FILTERS,
     STAFF_FILTERS,
 )
-from . import metrics, openapi, periods, survey_page
+from . import metrics, periods, survey_page
 from .http import (
     PAGING,
     ApiError,
@@ -109,7 +110,7 @@ def _row_id(request: Request) -> int:
     return int(text)
 
 
-def _found(item: dict[str, Any] | None) -> Response:
+def _found(item: Any) -> Response:
     if item is None:
         raise ApiError(404, "Not found")
     return json_response(item)
@@ -323,7 +324,7 @@ async def site(request: Request) -> Response:
         if found is None:
             raise ApiError(404, "Not found")
         try:
-            return json_response(store.update_site(int(found["id"]), changes))
+            return json_response(store.update_site(int(found.id), changes))
         except TakenError as taken:
             raise _taken(resource, taken.field) from None
     Query(request, ())
@@ -361,7 +362,9 @@ def _by_name(lister: str) -> Handler:
 
 
 async def openapi_document(request: Request) -> Response:
-    return json_response(openapi.document(base_url=_sandbox(request).base_url))
+    # The document itself is plain JSON, for any tool to load.
+    document = openapi.document(base_url=_sandbox(request).base_url)
+    return Response(wire.encode(document), media_type="application/json")
 
 
 ROUTES: Final = (
@@ -396,12 +399,12 @@ async def _api_error(request: Request, error: Exception) -> Response:
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     message = {404: "Not found", 405: "Method not allowed"}.get(error.status_code, error.detail)
-    return json_response({"message": message}, error.status_code, headers=error.headers)
+    return ApiError(error.status_code, message, headers=error.headers).response()
 
 
 async def _server_error(request: Request, error: Exception) -> Response:
     # Never expected: every input has a 4xx answer. Still JSON, never a trace.
-    return json_response({"message": "Internal server error"}, 500)
+    return ApiError(500, "Internal server error").response()
 
 
 ASGIApp = Callable[..., Awaitable[None]]

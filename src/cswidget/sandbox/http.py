@@ -13,15 +13,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import urlencode
 
+import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .. import rules
-from ..api_rules import UnpermittedParameters, check_id
+from .. import contract, wire
+from ..api_rules import MAX_ID, TEXT_PATTERN, UnpermittedParameters, check_id
 from ..errors import FieldError, ValidationError
+from ..openapi import MAX_BODY_BYTES, MAX_PAGE
 from ..vocabulary import (
     API_MEDIA_TYPE,
     DEFAULT_PER_PAGE,
+    INVALID_FORMAT,
     INVALID_VALUE,
     MAX_PER_PAGE,
     MAXIMUM,
@@ -30,17 +33,28 @@ from ..vocabulary import (
     TOTAL_COUNT_HEADER,
     TOTAL_PAGES_HEADER,
     USER_AGENT_ERROR_MESSAGE,
+    VALID_FORMAT,
     WWW_AUTHENTICATE,
 )
 
-JSON_MEDIA_TYPE: Final = "application/json; charset=utf-8"
-# A feedback request at every documented limit (100 data entries, 10
-# reminders) is about 20 KB as JSON; 64 KiB leaves room and no more.
-MAX_BODY_BYTES: Final = 64 * 1024
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MEDIA_TYPE",
+    "PAGING",
+    "ApiError",
+    "Query",
+    "check_headers",
+    "error_response",
+    "json_response",
+    "list_headers",
+    "read_json",
+]
+
+# Every answer is the API's own media type, as the document declares it.
+MEDIA_TYPE: Final = f"{API_MEDIA_TYPE}; charset=utf-8"
 # The deepest documented body is three levels (reminders[].send_at); JSON
 # nested deeper than this is refused before anything walks it.
 MAX_DEPTH: Final = 8
-MAX_PAGE: Final = 1_000_000
 # The sandbox's own query parameter: the newest id a list's pages were cut
 # from, so rows that arrive while a client pages neither shift nor repeat.
 SNAPSHOT: Final = "snapshot"
@@ -62,30 +76,48 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
 
     def response(self) -> Response:
-        return json_response({"message": self.message}, self.status_code, headers=self.headers)
+        return json_response(
+            contract.Error(message=self.message), self.status_code, headers=self.headers
+        )
 
 
 def json_response(
     body: Any, status_code: int = 200, *, headers: Mapping[str, str] | None = None
 ) -> Response:
-    """`body` as UTF-8 JSON; text that cannot be UTF-8 (a lone surrogate
-    echoed in an error) is written as a JSON escape instead of failing."""
+    """`body` (contract shapes, or lists of them) as UTF-8 JSON; text that
+    cannot be UTF-8 (a lone surrogate echoed in an error) is written as a
+    JSON escape instead of failing."""
     try:
-        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        content = wire.encode(body)
     except UnicodeEncodeError:
-        content = json.dumps(body, separators=(",", ":")).encode()
-    return Response(content, status_code, headers=dict(headers or {}), media_type=JSON_MEDIA_TYPE)
+        plain = msgspec.to_builtins(body, enc_hook=dict)
+        content = json.dumps(plain, separators=(",", ":")).encode()
+    return Response(content, status_code, headers=dict(headers or {}), media_type=MEDIA_TYPE)
 
 
 def error_response(error: ValidationError | UnpermittedParameters | ApiError) -> Response:
     if isinstance(error, ValidationError):
-        return json_response(error.to_dict(), 422)
+        return json_response(
+            contract.Error(
+                message=error.message,
+                errors=tuple(
+                    contract.FieldError(
+                        resource=item.resource,
+                        field=item.field,
+                        error=item.error,
+                        extra_info=item.extra_info,
+                    )
+                    for item in error.errors
+                ),
+            ),
+            422,
+        )
     if isinstance(error, UnpermittedParameters):
         return json_response(
-            {
-                "message": f"Unpermitted parameters: {', '.join(error.names)}",
-                "unpermitted_parameters": list(error.names),
-            },
+            contract.Error(
+                message=f"Unpermitted parameters: {', '.join(error.names)}",
+                unpermitted_parameters=error.names,
+            ),
             403,
         )
     return error.response()
@@ -187,6 +219,11 @@ class Query:
         if len(values[0]) > maximum:
             self.errors.append(FieldError(self.resource, name, "wrong_length", {MAXIMUM: maximum}))
             return None
+        if "\x00" in values[0]:
+            message = "text must not contain NUL (U+0000)"
+            info = {VALID_FORMAT: TEXT_PATTERN, MESSAGE: message}
+            self.errors.append(FieldError(self.resource, name, INVALID_FORMAT, info))
+            return None
         return values[0]
 
     def ids(self, name: str) -> tuple[int, ...]:
@@ -216,7 +253,7 @@ class Query:
         """(page, per_page, snapshot) with the API's defaults and limits."""
         page = self.number("page", default=1, maximum=MAX_PAGE) or 1
         per_page = self.number("per_page", default=DEFAULT_PER_PAGE, maximum=MAX_PER_PAGE)
-        snapshot = self.number(SNAPSHOT, default=None, minimum=0, maximum=rules.MAX_SAFE_INTEGER)
+        snapshot = self.number(SNAPSHOT, default=None, minimum=0, maximum=MAX_ID)
         return page, per_page or DEFAULT_PER_PAGE, snapshot
 
     def finish(self) -> None:

@@ -158,7 +158,7 @@ def load(name: str, *, store: Store, now: datetime) -> None:
         int(
             store.create_site(
                 dict(zip(("site_code", "name", "city", "region", "site_type"), site, strict=True))
-            )["id"]
+            ).id
         )
         for site in SITES
     ]
@@ -204,7 +204,7 @@ def _history(store: Store, now: datetime, site_ids: list[int]) -> None:
             created_at=format_timestamp(sent - timedelta(hours=1)),
             site_id=site_ids[site_index],
             staff_id=staff[0],
-        )["id"]
+        ).id
         submitted = sent + timedelta(minutes=rng.randrange(10, 2880))
         if failed or rng.random() > 0.75 or submitted > now:
             continue

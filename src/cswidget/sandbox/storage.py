@@ -25,7 +25,12 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
+
+import msgspec
+
+from .. import contract
 
 __all__ = ["SCHEMA_VERSION", "Page", "ResponseFilter", "Store", "TakenError"]
 
@@ -87,6 +92,19 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     CREATE INDEX scores_by_metric ON scores (metric, submitted_at);
     CREATE INDEX scores_by_response ON scores (response_id);
     """,
+    # Lists are newest first by the time the seed means (a request's
+    # created_at, a response's submitted_at), not by id; text filters
+    # ignore ASCII case.
+    """
+    CREATE INDEX feedback_requests_by_created_at ON feedback_requests (created_at, id);
+    CREATE INDEX feedback_requests_by_state_created_at
+        ON feedback_requests (state, created_at, id);
+    CREATE INDEX feedback_responses_by_submitted_at ON feedback_responses (submitted_at, id);
+    DROP INDEX feedback_responses_by_email;
+    CREATE INDEX feedback_responses_by_email
+        ON feedback_responses (email COLLATE NOCASE, submitted_at, id);
+    CREATE INDEX staff_by_code ON staff (code COLLATE NOCASE);
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 PART_IDS: Final = 1000
@@ -110,7 +128,7 @@ class TakenError(Exception):
 class Page:
     """One page of a list: its rows, the total and the snapshot bound it used."""
 
-    items: list[dict[str, Any]]
+    items: list[Any]
     total: int
     snapshot: int
 
@@ -312,11 +330,11 @@ class Store:
                 dict(member),
             )
 
-    def survey(self, survey_id: int) -> dict[str, Any] | None:
+    def survey(self, survey_id: int) -> contract.Survey | None:
         row = self._one("SELECT * FROM surveys WHERE id = ?", (survey_id,))
         return None if row is None else self._survey(row)
 
-    def survey_by_code(self, url_code: str) -> dict[str, Any] | None:
+    def survey_by_code(self, url_code: str) -> contract.Survey | None:
         row = self._one("SELECT * FROM surveys WHERE url_code = ?", (url_code,))
         return None if row is None else self._survey(row)
 
@@ -341,16 +359,16 @@ class Store:
             )
         ]
 
-    def _survey(self, row: sqlite3.Row) -> dict[str, Any]:
-        return {
-            "id": row["id"],
-            "name": row["name"],
-            "locale": row["locale"],
-            "questions": [
-                {"id": q["id"], "question": q["question"], "answer_type": q["answer_type"]}
+    def _survey(self, row: sqlite3.Row) -> contract.Survey:
+        return contract.Survey(
+            id=row["id"],
+            name=row["name"],
+            locale=row["locale"],
+            questions=tuple(
+                contract.Question(id=q["id"], question=q["question"], answer_type=q["answer_type"])
                 for q in self.questions(row["id"])
-            ],
-        }
+            ),
+        )
 
     def _exists(self, table: str, row_id: int | None) -> bool:
         ids = self._cached(
@@ -397,7 +415,7 @@ class Store:
 
     # --- staff
 
-    def staff_member(self, staff_id: int) -> dict[str, Any] | None:
+    def staff_member(self, staff_id: int) -> contract.Staff | None:
         row = self._one("SELECT * FROM staff WHERE id = ?", (staff_id,))
         return None if row is None else _staff(row)
 
@@ -425,7 +443,7 @@ class Store:
             where.append("email = ? COLLATE NOCASE")
             args.append(email)
         if code is not None:
-            where.append("code = ?")
+            where.append("code = ? COLLATE NOCASE")
             args.append(code)
         clause = " AND ".join(where)
         rows = self._all(
@@ -437,7 +455,7 @@ class Store:
 
     # --- sites
 
-    def site(self, key: str) -> dict[str, Any] | None:
+    def site(self, key: str) -> contract.Site | None:
         """A site by its id, else by its site_code (the seed retrieves /sites/hq)."""
         row = None
         if key.isascii() and key.isdigit() and len(key) <= 16:
@@ -454,7 +472,7 @@ class Store:
         found: int | None = codes.get(code)
         return found
 
-    def create_site(self, site: Mapping[str, Any]) -> dict[str, Any]:
+    def create_site(self, site: Mapping[str, Any]) -> contract.Site:
         try:
             with self.transaction(account=True) as db:
                 cursor = db.execute(
@@ -469,7 +487,7 @@ class Store:
         assert found is not None
         return found
 
-    def update_site(self, site_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+    def update_site(self, site_id: int, changes: Mapping[str, Any]) -> contract.Site:
         names = [name for name in SITE_COLUMNS if name in changes]
         if names:
             assignments = ", ".join(f"{name} = ?" for name in names)
@@ -501,7 +519,7 @@ class Store:
         sent_at: str | None = None,
         delivery_failure: str | None = None,
         created_at: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> contract.FeedbackRequest:
         """Store a checked request (`api_rules.check_feedback_request`) and
         return it as GET /feedback_requests/:id will (built from what was
         written, not read back: one statement per row, nothing more)."""
@@ -550,9 +568,9 @@ class Store:
                 tuple(row.values()),
             )
         row["id"] = int(cursor.lastrowid or 0)
-        return self._request_shape(row)
+        return self._request(row)
 
-    def feedback_request(self, request_id: int) -> dict[str, Any] | None:
+    def feedback_request(self, request_id: int) -> contract.FeedbackRequest | None:
         row = self._one("SELECT * FROM feedback_requests WHERE id = ?", (request_id,))
         return None if row is None else self._request(row)
 
@@ -562,7 +580,7 @@ class Store:
         digest = hmac.new(self._link_key, str(request_id).encode(), hashlib.sha256).digest()
         return f"{request_id}-{base64.urlsafe_b64encode(digest[:12]).decode()}"
 
-    def feedback_request_by_token(self, token: str) -> dict[str, Any] | None:
+    def feedback_request_by_token(self, token: str) -> contract.FeedbackRequest | None:
         number, _, _ = token.partition("-")
         if not (number.isascii() and number.isdigit() and len(number) <= 16):
             return None
@@ -578,47 +596,54 @@ class Store:
         row = self._one("SELECT data FROM feedback_requests WHERE id = ?", (request_id,))
         return [] if row is None else [(d["key"], d["value"]) for d in json.loads(row[0])]
 
-    def _request(self, row: sqlite3.Row) -> dict[str, Any]:
-        return self._request_shape(row)
-
-    def _request_shape(self, row: Any) -> dict[str, Any]:
+    def _request(self, row: Any) -> contract.FeedbackRequest:
         # A part's id is its request's id times 1000 plus its place (at most
         # 100 data entries and 10 reminders): stable, unique, no table of its own.
         first_part_id = row["id"] * PART_IDS + 1
-        data = [
-            {"id": first_part_id + index, **entry}
+        data = tuple(
+            contract.DataItem(id=first_part_id + index, key=entry["key"], value=entry["value"])
             for index, entry in enumerate(json.loads(row["data"]))
-        ]
-        reminders = [
-            {"id": first_part_id + index, **entry}
+        )
+        reminders = tuple(
+            contract.Reminder(
+                id=first_part_id + index,
+                email_template_id=entry["email_template_id"],
+                send_at=_time(entry["send_at"]),
+                sent_at=_time_or_none(entry["sent_at"]),
+                text_message_template_id=entry["text_message_template_id"],
+                not_sent_reason=entry["not_sent_reason"],
+                delivery_failure=entry["delivery_failure"],
+            )
             for index, entry in enumerate(json.loads(row["reminders"]))
-        ]
+        )
         sms = None
         if row["sms_number"] is not None:
-            sms = {"number": row["sms_number"], "text_message_template_id": row["sms_template_id"]}
-        return {
-            "id": row["id"],
-            "email": row["email"],
-            "state": row["state"],
-            "first_name": row["first_name"],
-            "surname": row["surname"],
-            "survey_id": row["survey_id"],
-            "email_template_id": row["email_template_id"],
-            "reference": row["reference"],
-            "machine_id": row["machine_id"],
-            "send_at": row["send_at"],
-            "sent_at": row["sent_at"],
-            "created_at": row["created_at"],
-            "updated_at": row["updated_at"],
-            "deletion_requested_at": None,
-            "not_sent_reason": row["not_sent_reason"],
-            "delivery_failure": row["delivery_failure"],
-            "ignore_throttle": bool(row["ignore_throttle"]),
-            "link": f"{self.link_base}/r/{self.link_token(row['id'])}",
-            "sms": sms,
-            "data": data,
-            "reminders": reminders,
-        }
+            sms = contract.Sms(
+                number=row["sms_number"], text_message_template_id=row["sms_template_id"]
+            )
+        return contract.FeedbackRequest(
+            id=row["id"],
+            email=row["email"],
+            state=row["state"],
+            first_name=row["first_name"],
+            surname=row["surname"],
+            survey_id=row["survey_id"],
+            email_template_id=row["email_template_id"],
+            reference=row["reference"],
+            machine_id=row["machine_id"],
+            send_at=_time(row["send_at"]),
+            sent_at=_time_or_none(row["sent_at"]),
+            created_at=_time(row["created_at"]),
+            updated_at=_time(row["updated_at"]),
+            deletion_requested_at=None,
+            not_sent_reason=row["not_sent_reason"],
+            delivery_failure=row["delivery_failure"],
+            ignore_throttle=bool(row["ignore_throttle"]),
+            link=f"{self.link_base}/r/{self.link_token(row['id'])}",
+            sms=sms,
+            data=data,
+            reminders=reminders,
+        )
 
     def feedback_requests(
         self, *, page: int, per_page: int, state: str | None = None, snapshot: int | None = None
@@ -630,7 +655,8 @@ class Store:
             where += " AND state = ?"
             args.append(state)
         rows = self._all(
-            f"SELECT * FROM feedback_requests WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            f"SELECT * FROM feedback_requests WHERE {where}"
+            " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
             [*args, per_page, (page - 1) * per_page],
         )
         if state is None:
@@ -707,11 +733,11 @@ class Store:
         " JOIN surveys s ON s.id = r.survey_id"
     )
 
-    def feedback_response(self, response_id: int) -> dict[str, Any] | None:
+    def feedback_response(self, response_id: int) -> contract.FeedbackResponse | None:
         row = self._one(f"{self._RESPONSE_SELECT} WHERE r.id = ?", (response_id,))
         return None if row is None else self._responses([row])[0]
 
-    def _responses(self, rows: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
+    def _responses(self, rows: Sequence[sqlite3.Row]) -> list[contract.FeedbackResponse]:
         # One query for the page's feedback requests, not one per response.
         wanted = sorted({row["request_id"] for row in rows if row["request_id"] is not None})
         requests = {
@@ -727,18 +753,20 @@ class Store:
         }
         return [self._response(row, requests.get(row["request_id"])) for row in rows]
 
-    def _response(self, row: sqlite3.Row, request: dict[str, Any] | None) -> dict[str, Any]:
-        return {
-            "id": row["id"],
-            "reference": row["reference"],
-            "machine_id": row["machine_id"],
-            "fields": json.loads(row["fields"]),
-            "answers": json.loads(row["answers"]),
-            "submitted_at": row["submitted_at"],
-            "updated_at": row["updated_at"],
-            "feedback_request": request,
-            "survey": {"id": row["survey_id"], "name": row["survey_name"]},
-        }
+    def _response(
+        self, row: sqlite3.Row, request: contract.FeedbackRequest | None
+    ) -> contract.FeedbackResponse:
+        return contract.FeedbackResponse(
+            id=row["id"],
+            reference=row["reference"],
+            machine_id=row["machine_id"],
+            fields=_FIELDS.decode(row["fields"]),
+            answers=_ANSWERS.decode(row["answers"]),
+            submitted_at=_time(row["submitted_at"]),
+            updated_at=_time(row["updated_at"]),
+            feedback_request=request,
+            survey=contract.SurveySummary(id=row["survey_id"], name=row["survey_name"]),
+        )
 
     def feedback_responses(
         self, *, page: int, per_page: int, where: ResponseFilter, snapshot: int | None = None
@@ -753,14 +781,15 @@ class Store:
             clauses.append("r.updated_at >= ?")
             args.append(where.updated_since)
         if where.email is not None:
-            clauses.append("r.email = ?")
+            clauses.append("r.email = ? COLLATE NOCASE")
             args.append(where.email)
         _in("r.survey_id", where.survey_ids, clauses, args)
         _in("r.site_id", where.site_ids, clauses, args)
         _in("r.staff_id", where.staff_ids, clauses, args)
         clause = " AND ".join(clauses)
         rows = self._all(
-            f"{self._RESPONSE_SELECT} WHERE {clause} ORDER BY r.id DESC LIMIT ? OFFSET ?",
+            f"{self._RESPONSE_SELECT} WHERE {clause}"
+            " ORDER BY r.submitted_at DESC, r.id DESC LIMIT ? OFFSET ?",
             [*args, per_page, (page - 1) * per_page],
         )
         if len(clauses) == 1:
@@ -810,41 +839,55 @@ class Store:
         return int(row[0]), int(row[1]), int(row[2])
 
 
-def _site(row: sqlite3.Row) -> dict[str, Any]:
-    return {"id": str(row["id"]), **{name: row[name] for name in SITE_COLUMNS}}
+# Stored JSON columns, read back into the contract's shapes.
+_FIELDS: Final = msgspec.json.Decoder(dict[str, str | None])
+_ANSWERS: Final = msgspec.json.Decoder(tuple[contract.Answer, ...])
 
 
-def _staff(row: sqlite3.Row) -> dict[str, Any]:
-    return {
-        "id": str(row["id"]),
-        "code": row["code"],
-        "first_name": row["first_name"],
-        "surname": row["surname"],
-        "email": row["email"],
-        "time_zone": row["time_zone"],
-        "deactivated_at": row["deactivated_at"],
-        "team_id": row["team_id"],
-    }
+def _time(text: str) -> datetime:
+    # Stored as the API writes times, "2023-08-20T17:00:00Z": always UTC.
+    return datetime.fromisoformat(text)
 
 
-def _email_template(row: sqlite3.Row) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "body": row["body"],
-        "subject": row["subject"],
-        "from_name": row["from_name"],
-        "from_email": row["from_email"],
-        "locale": row["locale"],
-        "archived": bool(row["archived"]),
-    }
+def _time_or_none(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
 
 
-def _text_template(row: sqlite3.Row) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "body": row["body"],
-        "locale": row["locale"],
-        "archived": bool(row["archived"]),
-    }
+def _site(row: sqlite3.Row) -> contract.Site:
+    return contract.Site(id=str(row["id"]), **{name: row[name] for name in SITE_COLUMNS})
+
+
+def _staff(row: sqlite3.Row) -> contract.Staff:
+    return contract.Staff(
+        id=str(row["id"]),
+        code=row["code"],
+        first_name=row["first_name"],
+        surname=row["surname"],
+        email=row["email"],
+        time_zone=row["time_zone"],
+        deactivated_at=_time_or_none(row["deactivated_at"]),
+        team_id=row["team_id"],
+    )
+
+
+def _email_template(row: sqlite3.Row) -> contract.EmailTemplate:
+    return contract.EmailTemplate(
+        id=row["id"],
+        name=row["name"],
+        body=row["body"],
+        subject=row["subject"],
+        from_name=row["from_name"],
+        from_email=row["from_email"],
+        locale=row["locale"],
+        archived=bool(row["archived"]),
+    )
+
+
+def _text_template(row: sqlite3.Row) -> contract.TextMessageTemplate:
+    return contract.TextMessageTemplate(
+        id=row["id"],
+        name=row["name"],
+        body=row["body"],
+        locale=row["locale"],
+        archived=bool(row["archived"]),
+    )

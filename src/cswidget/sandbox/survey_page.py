@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..api_rules import format_timestamp
+from ..contract import FeedbackRequest
 from ..html import attributes, element, escape_text
 from .http import MAX_BODY_BYTES
 from .storage import Store
@@ -73,19 +74,17 @@ async def survey_page(request: Request) -> Response:
     feedback_request = store.feedback_request_by_token(request.path_params["token"])
     if feedback_request is None:
         return _page("Survey not found", element("p", [], escape_text("No such survey link.")), 404)
-    survey = store.survey(feedback_request["survey_id"])
+    survey = store.survey(feedback_request.survey_id)
     assert survey is not None  # requests are only stored for existing surveys
     if request.method == "POST":
         return await _submit(request, store, feedback_request)
-    questions = Markup("").join(
-        _question(q) for q in store.questions(feedback_request["survey_id"])
-    )
+    questions = Markup("").join(_question(q) for q in store.questions(feedback_request.survey_id))
     send = element("button", [("type", "submit")], escape_text("Send"))
     form = element("form", [("method", "post")], questions + send)
-    return _page(survey["name"], element("h1", [], escape_text(survey["name"])) + form)
+    return _page(survey.name, element("h1", [], escape_text(survey.name)) + form)
 
 
-async def _submit(request: Request, store: Store, feedback_request: dict[str, Any]) -> Response:
+async def _submit(request: Request, store: Store, feedback_request: FeedbackRequest) -> Response:
     body = b""
     async for chunk in request.stream():
         body += chunk
@@ -95,7 +94,7 @@ async def _submit(request: Request, store: Store, feedback_request: dict[str, An
     for key, value in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True):
         form.setdefault(key, []).append(value[:2000])
     answers = []
-    for question in store.questions(feedback_request["survey_id"]):
+    for question in store.questions(feedback_request.survey_id):
         chosen = [value for value in form.get(f"q{question['id']}", []) if value.strip()]
         answers.append(
             {
@@ -106,8 +105,8 @@ async def _submit(request: Request, store: Store, feedback_request: dict[str, An
             }
         )
     file_response(store, feedback_request=feedback_request, answers=answers, now=_now(request))
-    survey = store.survey(feedback_request["survey_id"])
-    name = survey["name"] if survey else ""
+    survey = store.survey(feedback_request.survey_id)
+    name = survey.name if survey else ""
     return _page(name, element("p", [], escape_text("Thank you for your feedback.")))
 
 
@@ -118,7 +117,7 @@ def _now(request: Request) -> str:
 def file_response(
     store: Store,
     *,
-    feedback_request: dict[str, Any],
+    feedback_request: FeedbackRequest,
     answers: list[dict[str, Any]],
     now: str,
 ) -> int:
@@ -128,22 +127,22 @@ def file_response(
     request's data, as the seed says data is "automatically stored against
     any responses that comes in from the feedback request".
     """
-    scope = store.request_scope(feedback_request["id"])
+    scope = store.request_scope(feedback_request.id)
     assert scope is not None
-    names = [feedback_request["first_name"], feedback_request["surname"]]
+    names = [feedback_request.first_name, feedback_request.surname]
     fields: dict[str, Any] = {
-        "email": feedback_request["email"],
+        "email": feedback_request.email,
         "name": " ".join(n for n in names if n) or None,
     }
-    fields.update(store.request_data(feedback_request["id"]))
+    fields.update(store.request_data(feedback_request.id))
     return store.add_response(
-        survey_id=feedback_request["survey_id"],
+        survey_id=feedback_request.survey_id,
         fields=fields,
         answers=answers,
         submitted_at=now,
-        reference=feedback_request["reference"],
-        machine_id=feedback_request["machine_id"],
-        request_id=feedback_request["id"],
+        reference=feedback_request.reference,
+        machine_id=feedback_request.machine_id,
+        request_id=feedback_request.id,
         site_id=scope["site_id"],
         staff_id=scope["staff_id"],
     )
