@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from cswidget.sandbox import DEFAULT_TOKEN, create_app
+from cswidget.sandbox.app import ROUTES
 from cswidget.vocabulary import API_MEDIA_TYPE
 from livesrv import serve
 
@@ -355,3 +356,57 @@ def test_a_body_that_is_not_an_object_is_422(client: httpx.Client, path: str, bo
     response = client.post(path, content=body)
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["body"]
+
+
+HOSTILE_HOSTS = ["evil-host.example", "evil.example:8010", "127.0.0.1@evil.example", "[::1]"]
+
+
+@pytest.mark.parametrize("host", HOSTILE_HOSTS)
+@pytest.mark.parametrize(
+    "path",
+    [route.path.replace("{id}", "1").replace("{token}", "1-x") for route in ROUTES]
+    + [route.path.replace("{id}", "1") + "/" for route in ROUTES if route.path != "/"],
+)
+def test_no_url_the_sandbox_sends_comes_from_the_host_header(
+    client: httpx.Client, path: str, host: str
+) -> None:
+    # A trailing slash is not redirected (Starlette would build the Location
+    # from Host): it is simply not a path of the API.
+    response = client.get(path, headers={"Host": host}, follow_redirects=False)
+    assert not response.is_redirect, (path, response.headers.get("location"))
+    found = [
+        value
+        for name, value in [*response.headers.multi_items(), ("body", response.text)]
+        if name.lower() != "host"
+    ]
+    assert not any("evil" in value or "[::1]" in value for value in found), (path, found)
+    if path.endswith("/") and path != "/":
+        assert response.status_code in (401, 404), path
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/feedback_requests", {"survey_id": 1}),
+        ("POST", "/sites", {"site_code": "x"}),
+        ("PATCH", "/sites/newcastle", {"name": "x"}),
+    ],
+)
+def test_query_parameters_on_a_write_are_unpermitted(
+    client: httpx.Client, method: str, path: str, body: dict[str, object]
+) -> None:
+    # "403 Forbidden - You'll see this if you send us unpermitted parameters."
+    response = client.request(method, path + "?dry_run=1&notify=0", json=body)
+    assert response.status_code == 403
+    assert response.json() == {
+        "message": "Unpermitted parameters: dry_run, notify",
+        "unpermitted_parameters": ["dry_run", "notify"],
+    }
+
+
+def test_two_authorization_headers_are_not_a_valid_token(client: httpx.Client) -> None:
+    good = f'Token token="{DEFAULT_TOKEN}"'
+    for pair in ([good, 'Token token="fake"'], ['Token token="fake"', good], [good, good]):
+        headers = [(name, value) for name, value in HEADERS.items() if name != "Authorization"]
+        response = client.get("/surveys", headers=[*headers, *(("Authorization", v) for v in pair)])
+        assert response.status_code == 401, pair

@@ -438,6 +438,9 @@ class _Guard:
             headers = {
                 key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
             }
+            # Two tokens are not one valid token: neither may win silently.
+            if sum(key == b"authorization" for key, _ in scope["headers"]) > 1:
+                headers["authorization"] = ""
             refusal = _check(headers, self.sandbox.token)
             if refusal is not None:
                 await refusal(scope, receive, secured)
@@ -486,6 +489,9 @@ def create_app(
             Exception: _server_error,
         },
     )
+    # No trailing-slash redirects: Starlette builds their Location from the
+    # request's Host, and every URL the sandbox hands out comes from base_url.
+    app.router.redirect_slashes = False
     app.state.sandbox = sandbox
     app.add_middleware(_Guard, sandbox=sandbox)
     return app

@@ -171,7 +171,11 @@ def _no_constant(name: str) -> Any:
 
 async def read_json(request: Request) -> Any:
     """The request's JSON body; ApiError 413 if too large, 400 if malformed
-    or nested deeper than MAX_DEPTH."""
+    or nested deeper than MAX_DEPTH. The write endpoints document no query
+    parameters: any is unpermitted (403), as a body key would be."""
+    names = list(dict.fromkeys(request.query_params))
+    if names:
+        raise UnpermittedParameters(names)
     declared = request.headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise ApiError(413, f"Request body too large: at most {MAX_BODY_BYTES} bytes")
