@@ -342,13 +342,23 @@ def test_a_slow_but_steady_answer_within_the_timeout_is_read_whole(
     assert [site.id for site in sites_list(url, mode, timeout=5.0)] == ["111"]
 
 
-def test_the_deadline_is_under_the_default_transports() -> None:
-    # httpx offers no public way to choose the network backend: the test
-    # shows the one cswidget.api.deadline sets took, on this httpx.
-    for transport in (httpx.HTTPTransport(), httpx.AsyncHTTPTransport()):
-        assert deadline_module.install(transport)
-        assert type(transport._pool._network_backend).__name__ in ("_Backend", "_AsyncBackend")
-    assert not deadline_module.install(httpx.MockTransport(lambda request: httpx.Response(200)))
+@pytest.mark.parametrize("client_class", [Client, AsyncClient])
+def test_the_deadline_is_under_every_transport_httpx_makes(
+    client_class: type[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # httpx offers no public way to choose the network backend: this shows
+    # the one cswidget.api.deadline sets took, on this httpx, for the
+    # default transport and for a proxy the environment names.
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    client = client_class(TOKEN, user_agent="Acme Ltd")
+    transports = [client._http._transport, *client._http._mounts.values()]
+    backends = [type(t._pool._network_backend).__name__ for t in transports if t is not None]
+    assert sorted(backends) == (
+        ["_Backend", "_Backend"] if client_class is Client else ["_AsyncBackend", "_AsyncBackend"]
+    )
+    assert deadline_module.install(client._http) == 2  # once only: already there
+    mock = httpx.MockTransport(lambda request: httpx.Response(200))
+    assert not deadline_module.install_transport(mock)
 
 
 # --- the same through httpx.MockTransport ------------------------------------

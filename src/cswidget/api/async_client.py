@@ -91,11 +91,9 @@ class AsyncClient(BaseClient):
             max_pages=max_pages,
             clock=clock,
         )
-        if transport is None:
-            transport = httpx.AsyncHTTPTransport()
-        # Every socket operation gets only what is left of the attempt.
-        deadline.install(transport)
         self._http = httpx.AsyncClient(transport=transport, **self._http_options())
+        # Every socket operation gets only what is left of the attempt.
+        deadline.install(self._http)
         self._sleep = sleep or asyncio.sleep
         self.feedback_requests = AsyncFeedbackRequests(self)
         self.feedback_responses = AsyncFeedbackResponses(self)

@@ -90,11 +90,9 @@ class Client(BaseClient):
             max_pages=max_pages,
             clock=clock,
         )
-        if transport is None:
-            transport = httpx.HTTPTransport()
-        # Every socket operation gets only what is left of the attempt.
-        deadline.install(transport)
         self._http = httpx.Client(transport=transport, **self._http_options())
+        # Every socket operation gets only what is left of the attempt.
+        deadline.install(self._http)
         self._sleep = sleep or time.sleep
         self.feedback_requests = FeedbackRequests(self)
         self.feedback_responses = FeedbackResponses(self)

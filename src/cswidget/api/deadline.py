@@ -10,16 +10,19 @@ long as it likes. Here the client gives each attempt a deadline:
         for chunk in response.iter_bytes():
             deadline.check(request)                  # between chunks, for any transport
 
-`install(transport)` puts a network backend under httpx's own transports
-that gives every socket operation only the time left before the deadline,
+`install(client)` puts a network backend under an httpx client's own
+transports (the default one, one you pass, and those httpx makes for the
+proxies the environment names) that gives every socket operation only the
+time left before the deadline,
 so a read that would outlast it times out when it passes (httpx's own
 `ReadTimeout`, as any read timeout). A transport that is not httpx's (an
 `httpx.MockTransport`) keeps `Deadline.check` between chunks.
 
 httpx offers no public way to choose its transport's network backend, so
-`install` sets the connection pool's (`_pool._network_backend`, the same in
-httpx 0.27 to 0.29 and httpcore 1.x); the tests check it took effect on
-every httpx the project supports (noxfile.py's `oldest` leg).
+`install` sets the connection pool's (`_transport`, `_mounts` and
+`_pool._network_backend`, the same in httpx 0.27 to 0.29 and httpcore 1.x);
+tests/test_api_bounds.py checks it took effect on every httpx the project
+supports (noxfile.py's `oldest` leg runs it at the floor).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import Any
 import httpcore
 import httpx
 
-__all__ = ["Deadline", "attempt_deadline", "install"]
+__all__ = ["Deadline", "attempt_deadline", "install", "install_transport"]
 
 # The monotonic time by which the current attempt must end, if any. A
 # ContextVar: each thread and each asyncio task has its own attempt.
@@ -194,7 +197,14 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
         await self._backend.sleep(seconds)
 
 
-def install(transport: httpx.BaseTransport | httpx.AsyncBaseTransport) -> bool:
+def install(client: httpx.Client | httpx.AsyncClient) -> int:
+    """Bound every socket operation of `client`'s transports by the attempt's
+    deadline; how many transports are bounded (httpx's own ones)."""
+    transports = [client._transport, *client._mounts.values()]
+    return sum(install_transport(transport) for transport in transports if transport is not None)
+
+
+def install_transport(transport: httpx.BaseTransport | httpx.AsyncBaseTransport) -> bool:
     """Bound every socket operation of `transport` by the attempt's deadline;
     False when `transport` is not httpx's own (nothing to bound)."""
     pool = getattr(transport, "_pool", None)
