@@ -46,8 +46,6 @@ TEST_PACKAGES = [
     "pytest-django>=4.8",
     "pytest-timeout>=2.3",
     "playwright>=1.45",
-    "hypothesis>=6.100",
-    "schemathesis>=4.0",
     "django-csp==4.0",
     "flask-talisman==1.1.0",
     "flask>=3.0",  # flask-talisman does not declare it
@@ -90,6 +88,23 @@ OLDEST_TEST_PINS = [
 ]
 # Tests that need a tool which does not install beside the floors.
 NOT_AT_FLOORS: list[str] = []
+
+
+def _dev_pin(name: str) -> str:
+    """The `dev` group's pin of a tool (ruff: the API client's sync twin is
+    generated and formatted by it, and a test checks it is up to date)."""
+    groups = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for requirement in groups["dependency-groups"]["dev"]:
+        if (
+            isinstance(requirement, str)
+            and canonicalize_name(Requirement(requirement).name) == name
+        ):
+            return requirement
+    raise ValueError(f"no {name} in pyproject.toml's dev group")
+
+
+# What FLOOR_TESTS need besides TEST_PACKAGES.
+FLOOR_TEST_PACKAGES = ["hypothesis>=6.100", "schemathesis>=4.0", _dev_pin("ruff")]
 
 
 def declared_floors(pyproject: Path = ROOT / "pyproject.toml") -> dict[str, str]:
@@ -254,6 +269,14 @@ def oldest(session: nox.Session) -> None:
     """Every declared floor: integrations, the API client, the sandbox, lint, schemas."""
     floors = list(declared_floors().values())
     extras = ",".join(declared_extras())
-    _install(session, "-e", f".[{extras}]", *floors, *OLDEST_TEST_PINS, *TEST_PACKAGES)
+    _install(
+        session,
+        "-e",
+        f".[{extras}]",
+        *floors,
+        *OLDEST_TEST_PINS,
+        *TEST_PACKAGES,
+        *FLOOR_TEST_PACKAGES,
+    )
     session.run("python", "-c", _CHECK_FLOORS, *floors)
     _integration_tests(session, *floor_tests())

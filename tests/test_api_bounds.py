@@ -310,6 +310,24 @@ def test_the_command_line_prints_one_line_for_each(
         assert [json.loads(line)["id"] for line in out.splitlines()] == ["1", "2"]
 
 
+def test_the_command_line_escapes_what_the_server_wrote(
+    serve: Callable[[Answer], str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    message = "No\nsuch \u001b[31msite\u202e" + "!" * 5000
+    url = serve(canned("404 Not Found", json.dumps({"message": message}).encode()))
+    monkeypatch.setenv("CUSTOMERSURE_API_TOKEN", TOKEN)
+    code = main(["api", "--base-url", url, "--user-agent", "Acme Ltd", "sites", "list"])
+    out, err = capsys.readouterr()
+    assert (code, out) == (1, "")
+    assert err == (
+        "cswidget: error: 404 No\\x0asuch \\x1b[31msite\\u202e"
+        + "!" * 1978
+        + "...(+3022 characters)\n"
+    )
+
+
 def test_a_gzip_bomb_is_refused_without_expanding_in_memory(
     serve: Callable[[Answer], str], mode: str
 ) -> None:
