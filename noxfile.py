@@ -6,9 +6,15 @@
 - `django6`: Python >= 3.12 (3.13, else 3.12) with the newest Django 6.x:
   the integration tests, including the Chromium proof of Django 6's
   built-in CSP, which only runs there.
-- `oldest`: the oldest versions cswidget declares (Django 4.2, Jinja2 3.1,
-  MarkupSafe 2.1, jsonschema 4.18, Starlette 0.37, Flask 3.0) on the
-  default Python: the integration tests.
+- `oldest`: on the default Python, every runtime and extra dependency at
+  the lowest version pyproject.toml declares (`declared_floors()` reads the
+  `>=` floors, so a new dependency or a raised floor is picked up by
+  itself), with every extra installed: the integration tests, and the tests
+  of the API client (timeouts and faults included), the sandbox, the linter
+  and the schemas (`FLOOR_TESTS`).
+
+Every test in a leg has a hard deadline (pytest-timeout, `TEST_DEADLINE`
+seconds): a hang fails that test instead of blocking the run.
 
 Interpreters are found in pyenv (`$(pyenv root)/versions/*`) and on PATH,
 and each is run once to check it works. With CI=true a missing interpreter
@@ -22,25 +28,31 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import nox
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = os.environ.get("CI", "").lower() == "true"
 
-# What the integration tests need besides cswidget itself.
+ROOT = Path(__file__).resolve().parent
+# What the legs' tests need besides cswidget and its extras.
 TEST_PACKAGES = [
     "pytest>=8",
     "pytest-django>=4.8",
+    "pytest-timeout>=2.3",
     "playwright>=1.45",
-    "httpx>=0.27",
-    "uvicorn>=0.29",
-    "python-multipart>=0.0.9",
     "django-csp==4.0",
     "flask-talisman==1.1.0",
     "flask>=3.0",  # flask-talisman does not declare it
 ]
+# Seconds any one test may take in a leg (the slowest, a Chromium proof,
+# takes about 10 s): beyond it the test fails with every thread's stack.
+TEST_DEADLINE = 120
 # The integration tests: every framework adapter and recipe, and the
 # Chromium proof for each CSP nonce provider.
 INTEGRATION_TESTS = [
@@ -55,17 +67,97 @@ INTEGRATION_TESTS = [
     "tests/browser/test_csp_providers.py",
     "tests/browser/test_integrations.py",
 ]
-OLDEST = [
-    "django==4.2.*",
-    "jinja2==3.1.2",
-    "markupsafe==2.1.1",
-    "jsonschema==4.18.0",
-    "starlette==0.37.2",
+# The oldest leg also runs what exercises the `api`, `sandbox`, `demo`, `lint`
+# and `schema` extras at their floors: globs, so a new test file joins by
+# itself (tests/test_noxfile.py checks that every test importing the client,
+# the sandbox or the demo is here).
+FLOOR_TESTS = [
+    "tests/test_api_*.py",
+    "tests/test_sandbox_*.py",
+    "tests/test_demo_*.py",
+    "tests/test_cli_sandbox.py",
+    "tests/test_contract.py",
+    "tests/test_cli_lint.py",
+    "tests/test_schema_differential.py",
+]
+# Test tools of the oldest leg that must fit the floors (FastAPI 0.110 is
+# the last before Starlette 0.37 stopped being enough); not cswidget's own.
+OLDEST_TEST_PINS = [
     "fastapi>=0.110.1,<0.111",
     "flask==3.0.0",
     "werkzeug==3.0.0",
-    "python-multipart==0.0.9",
 ]
+# Tests that need a tool which does not install beside the floors.
+NOT_AT_FLOORS: list[str] = []
+
+
+def _dev_pin(name: str) -> str:
+    """The `dev` group's pin of a tool (ruff: the API client's sync twin is
+    generated and formatted by it, and a test checks it is up to date)."""
+    groups = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for requirement in groups["dependency-groups"]["dev"]:
+        if (
+            isinstance(requirement, str)
+            and canonicalize_name(Requirement(requirement).name) == name
+        ):
+            return requirement
+    raise ValueError(f"no {name} in pyproject.toml's dev group")
+
+
+# What FLOOR_TESTS need besides TEST_PACKAGES.
+FLOOR_TEST_PACKAGES = ["hypothesis>=6.100", "schemathesis>=4.0", _dev_pin("ruff")]
+
+
+def declared_floors(pyproject: Path = ROOT / "pyproject.toml") -> dict[str, str]:
+    """Each runtime and extra dependency's lowest declared version, as pip
+    requirements: {"httpx": "httpx==0.27.0", ...}.
+
+    A floor is the `>=` (or `==`, `~=`) bound of the requirement; a package
+    named in several extras takes the highest floor, the lowest version that
+    installs with every extra. A dependency without a floor is an error: its
+    oldest version cannot be tested.
+    """
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    requirements = [*project.get("dependencies", [])]
+    for extra in project.get("optional-dependencies", {}).values():
+        requirements.extend(extra)
+    floors: dict[str, tuple[Version, Requirement]] = {}
+    for text in requirements:
+        requirement = Requirement(text)
+        bounds = [
+            Version(spec.version)
+            for spec in requirement.specifier
+            if spec.operator in (">=", "==", "~=")
+        ]
+        if not bounds:
+            raise ValueError(f"{text!r} in pyproject.toml declares no floor (>=)")
+        name = canonicalize_name(requirement.name)
+        floor = max(bounds)
+        if name not in floors or floor > floors[name][0]:
+            floors[name] = (floor, requirement)
+    pins = {}
+    for name, (floor, requirement) in sorted(floors.items()):
+        extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
+        marker = f"; {requirement.marker}" if requirement.marker else ""
+        pins[name] = f"{name}{extras}=={floor}{marker}"
+    return pins
+
+
+def declared_extras(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    """Every extra pyproject.toml declares."""
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    return sorted(project.get("optional-dependencies", {}))
+
+
+def floor_tests() -> list[str]:
+    """The oldest leg's test files: the integration tests and FLOOR_TESTS."""
+    files = list(INTEGRATION_TESTS)
+    for pattern in FLOOR_TESTS:
+        matches = sorted(str(path.relative_to(ROOT)) for path in ROOT.glob(pattern))
+        if not matches:
+            raise ValueError(f"FLOOR_TESTS: {pattern} matches no file")
+        files.extend(match for match in matches if match not in files)
+    return [name for name in files if name not in NOT_AT_FLOORS]
 
 
 def _works(python: str) -> bool:
@@ -115,7 +207,17 @@ def _install(session: nox.Session, *requirements: str) -> None:
 def _integration_tests(session: nox.Session, *extra: str) -> None:
     # The versions this leg tested, in the log.
     session.run("python", "-m", "pip", "list", "--format=freeze", "--exclude-editable")
-    session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra, *session.posargs)
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        f"--timeout={TEST_DEADLINE}",
+        *extra,
+        *session.posargs,
+    )
 
 
 @nox.session(python=DEFAULT)
@@ -144,8 +246,38 @@ def django6(session: nox.Session) -> None:
     _integration_tests(session, *INTEGRATION_TESTS, "tests/browser/test_django6_csp.py")
 
 
+# Run in the leg's venv: every declared floor is what is installed.
+_CHECK_FLOORS = """
+import sys
+from importlib.metadata import version
+from packaging.requirements import Requirement
+wrong = []
+for pin in sys.argv[1:]:
+    requirement = Requirement(pin)
+    if requirement.marker is not None and not requirement.marker.evaluate():
+        continue
+    installed = version(requirement.name)
+    if not requirement.specifier.contains(installed, prereleases=True):
+        wrong.append(f"{requirement.name} {installed}, not {requirement.specifier}")
+if wrong:
+    sys.exit("not at the declared floor: " + "; ".join(wrong))
+print(f"{len(sys.argv) - 1} declared floors installed")
+"""
+
+
 @nox.session(python=DEFAULT)
 def oldest(session: nox.Session) -> None:
-    """The oldest declared versions: integrations."""
-    _install(session, "-e", ".[django,demo]", *OLDEST, *TEST_PACKAGES)
-    _integration_tests(session, *INTEGRATION_TESTS)
+    """Every declared floor: integrations, the API client, the sandbox, lint, schemas."""
+    floors = list(declared_floors().values())
+    extras = ",".join(declared_extras())
+    _install(
+        session,
+        "-e",
+        f".[{extras}]",
+        *floors,
+        *OLDEST_TEST_PINS,
+        *TEST_PACKAGES,
+        *FLOOR_TEST_PACKAGES,
+    )
+    session.run("python", "-c", _CHECK_FLOORS, *floors)
+    _integration_tests(session, *floor_tests())

@@ -46,6 +46,7 @@ SUBSTITUTIONS = (
     (r"Awaitable\[None\]", "None"),
     (r"\bAwaitable, ", ""),
     (r"\baclose\b", "close"),
+    (r"\baiter_raw\b", "iter_raw"),
     (r"__aenter__", "__enter__"),
     (r"__aexit__", "__exit__"),
     (r"\bAsync([A-Z])", r"\1"),

@@ -13,7 +13,8 @@
 `Client` and `AsyncClient` have the same surface; lists are lazy iterators
 (`async for` on `AsyncClient`) over `Link`-header pages. Modules: `base`
 (what both clients share), `endpoints` (every endpoint as a call),
-`models` (results), `errors`, `retry`, `paging`, `async_client` and
+`models` (results), `errors`, `retry`, `paging`, `limits` and
+`deadline` (what a server can make the client do), `async_client` and
 `async_resources` (written once) and `client` and `resources` (their
 generated sync twins), `command` (`cswidget api ...`).
 """
@@ -31,6 +32,7 @@ from .errors import AuthenticationError as AuthenticationError
 from .errors import BadRequestError as BadRequestError
 from .errors import InvalidResponseError as InvalidResponseError
 from .errors import NotFoundError as NotFoundError
+from .errors import PageLimitError as PageLimitError
 from .errors import PermissionDeniedError as PermissionDeniedError
 from .errors import RateLimitError as RateLimitError
 from .errors import ServerError as ServerError
@@ -72,6 +74,7 @@ __all__ = [
     "FeedbackResponse",
     "InvalidResponseError",
     "NotFoundError",
+    "PageLimitError",
     "Paginator",
     "Period",
     "PermissionDeniedError",

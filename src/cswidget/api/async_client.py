@@ -25,6 +25,7 @@ from typing import Self, TypeVar
 import httpx
 
 from ..vocabulary import API_BASE_URL
+from . import deadline
 from .async_resources import (
     AsyncEmailTemplates,
     AsyncFeedbackRequests,
@@ -35,7 +36,8 @@ from .async_resources import (
     AsyncSurveys,
     AsyncTextMessageTemplates,
 )
-from .base import DEFAULT_TIMEOUT, BaseClient, Call, Page
+from .base import DEFAULT_TIMEOUT, BaseClient, Call, Page, with_body
+from .limits import DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES
 from .paging import AsyncPaginator
 from .retry import DEFAULT_RETRY, RetryPolicy
 
@@ -53,6 +55,14 @@ class AsyncClient(BaseClient):
     nothing else is. `transport` replaces the network (an
     `httpx.MockTransport` in tests); `sleep` and `clock` replace the waits
     between retries and the time `Retry-After` dates are measured from.
+
+    What a server can make the client do is bounded: `timeout` is the most
+    one attempt may take in all (connecting, sending, every redirect, the
+    whole answer; an `httpx.Timeout` sets httpx's per-operation limits, and
+    the largest of them bounds the attempt), `max_response_bytes` the size
+    of an answer after decompression, `max_pages` the pages of one list.
+    Past a limit the call raises `APITimeoutError`, `InvalidResponseError`
+    or `PageLimitError`.
     """
 
     def __init__(
@@ -64,6 +74,8 @@ class AsyncClient(BaseClient):
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_RETRY.max_retries,
         retry: RetryPolicy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_pages: int = DEFAULT_MAX_PAGES,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], datetime] | None = None,
@@ -75,9 +87,13 @@ class AsyncClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
             retry=retry,
+            max_response_bytes=max_response_bytes,
+            max_pages=max_pages,
             clock=clock,
         )
         self._http = httpx.AsyncClient(transport=transport, **self._http_options())
+        # Every socket operation gets only what is left of the attempt.
+        deadline.install(self._http)
         self._sleep = sleep or asyncio.sleep
         self.feedback_requests = AsyncFeedbackRequests(self)
         self.feedback_responses = AsyncFeedbackResponses(self)
@@ -107,7 +123,7 @@ class AsyncClient(BaseClient):
         attempt = 0
         while True:
             try:
-                response = await self._http.send(request)
+                response = await self._attempt(request)
             except httpx.TransportError as error:
                 delay = self._retry_delay_after_error(request, error, attempt)
             except httpx.RequestError as error:  # too many redirects, a body that will not decode
@@ -120,6 +136,37 @@ class AsyncClient(BaseClient):
             await self._sleep(delay)
             attempt += 1
 
+    async def _attempt(self, request: httpx.Request) -> httpx.Response:
+        """One try: the request, its redirects and the whole answer, within
+        the timeout and max_response_bytes."""
+        with deadline.attempt_deadline(self._attempt_timeout) as until:
+            sent = request
+            response = await self._http.send(sent, stream=True)
+            redirects = 0
+            while response.next_request is not None:
+                # Not read: a redirect's body is never used.
+                await response.aclose()
+                redirects += 1
+                if redirects > self._http.max_redirects:
+                    raise httpx.TooManyRedirects(
+                        "Exceeded maximum allowed redirects.", request=sent
+                    )
+                until.check(sent)
+                sent = response.next_request
+                response = await self._http.send(sent, stream=True)
+            body = bytearray()
+            try:
+                if response.is_stream_consumed:  # it came whole (httpx.MockTransport)
+                    self._take(body, response.content, None, response)
+                else:
+                    decompressor = self._decompressor(response)
+                    async for raw in response.aiter_raw():
+                        self._take(body, raw, decompressor, response)
+                        until.check(sent)
+            finally:
+                await response.aclose()
+        return with_body(response, bytes(body))
+
     async def _call(self, call: Call[T]) -> T:
         return self._result(call, await self._send(self._request(call)))
 
@@ -128,4 +175,4 @@ class AsyncClient(BaseClient):
             request = self._request(call, self._page_url(link) if link else None)
             return self._page(call, await self._send(request))
 
-        return AsyncPaginator(fetch)
+        return AsyncPaginator(fetch, max_pages=self.max_pages)

@@ -3,7 +3,14 @@
 A call is data (`Call`: method, path, query, body, how to parse the
 result). `BaseClient` turns it into an `httpx.Request`, decides after each
 attempt whether to retry and how long to wait, and turns the response into
-a result or an `APIError`. The two clients only send, sleep and loop.
+a result or an `APIError`. The two clients only send, read, sleep and loop.
+
+What a server can make the client do is bounded (cswidget.api.limits): each
+attempt ends within `timeout` (cswidget.api.deadline), a body is read up to
+`max_response_bytes` after decompression and decoded into the contract's
+shapes (cswidget.wire, which refuses a body nested without end at its first
+wrong level), the headers the client reads are checked, and a list stops at
+a page it fetched before or after `max_pages`.
 """
 
 from __future__ import annotations
@@ -33,11 +40,24 @@ from .errors import (
     InvalidResponseError,
     error_for_response,
 )
+from .limits import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    MAX_COUNT_DIGITS,
+    MAX_LINK_LENGTH,
+    BodyRefused,
+    Decompressor,
+    add_chunk,
+    is_json_media_type,
+)
 from .retry import DEFAULT_RETRY, RetryPolicy, parse_retry_after
 
 __all__ = ["DEFAULT_TIMEOUT", "BaseClient", "Call", "Page", "field_list", "next_link", "path_id"]
 
 T = TypeVar("T")
+# Seconds one attempt may take in all: connecting, sending, every redirect
+# and reading the whole answer.
 DEFAULT_TIMEOUT = 30.0
 # rel="next" in a Link header: <URL>; rel="next" (the URL has no ">").
 _LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
@@ -64,11 +84,13 @@ class Call(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """One page of a list: its items, the next page's URL, the total count."""
+    """One page of a list: its items, the next page's URL, the total count,
+    and the URL it was fetched from (after any redirect)."""
 
     items: list[T]
     next_url: str | None
     total_count: int | None
+    url: str | None = None
 
 
 def path_id(value: int | str) -> str:
@@ -131,6 +153,8 @@ class BaseClient:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_RETRY.max_retries,
         retry: RetryPolicy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_pages: int = DEFAULT_MAX_PAGES,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         url = httpx.URL(base_url)
@@ -139,6 +163,9 @@ class BaseClient:
         self.base_url = url.copy_with(query=None, fragment=None)
         self._prefix = url.path.rstrip("/")  # "https://host/api/" -> "/api"
         self.timeout = timeout
+        self._attempt_timeout = _attempt_seconds(timeout)
+        self.max_response_bytes = _positive("max_response_bytes", max_response_bytes)
+        self.max_pages = _positive("max_pages", max_pages)
         if retry is None:
             retry = (
                 DEFAULT_RETRY
@@ -149,6 +176,7 @@ class BaseClient:
         self._clock = clock or _utc_now
         self._headers = {
             "Accept": API_MEDIA_TYPE,
+            "Accept-Encoding": ACCEPT_ENCODING,
             "User-Agent": _user_agent(user_agent),
             "Authorization": _quoted_token(token),
         }
@@ -160,12 +188,15 @@ class BaseClient:
     # --- requests -------------------------------------------------------
 
     def _http_options(self) -> dict[str, Any]:
-        """Arguments for the httpx client: redirects followed, and httpx drops
-        the Authorization header on a redirect to another origin."""
+        """Arguments for the httpx client. Redirects are followed by the
+        clients themselves (`response.next_request`), within the attempt's
+        deadline and without reading the redirect's body; httpx builds each
+        next request and drops the Authorization header on a redirect to
+        another origin."""
         return {
             "headers": self._headers,
             "timeout": self.timeout,
-            "follow_redirects": True,
+            "follow_redirects": False,
         }
 
     def _url(self, path: str) -> httpx.URL:
@@ -187,7 +218,37 @@ class BaseClient:
             params=list(call.params) if url is None else None,
             json=call.body,
             headers=headers,
+            # httpx < 0.28 gives a request built apart from its client no
+            # timeout at all: a server that never answered held it for ever.
+            extensions={"timeout": httpx.Timeout(self.timeout).as_dict()},
         )
+
+    # --- reading an answer ---------------------------------------------
+
+    def _decompressor(self, response: httpx.Response) -> Decompressor:
+        try:
+            return Decompressor(response.headers.get("Content-Encoding"))
+        except BodyRefused as error:
+            raise InvalidResponseError(
+                str(error), status=response.status_code, response=response
+            ) from None
+
+    def _take(
+        self,
+        body: bytearray,
+        raw: bytes,
+        decompressor: Decompressor | None,
+        response: httpx.Response,
+    ) -> None:
+        """Add the next `raw` (compressed) bytes of a body to `body`,
+        decompressed (None: they are already), within max_response_bytes."""
+        try:
+            for piece in decompressor.feed(raw) if decompressor else (raw,):
+                add_chunk(body, piece, limit=self.max_response_bytes)
+        except BodyRefused as error:
+            raise InvalidResponseError(
+                str(error), status=response.status_code, response=response
+            ) from None
 
     # --- after an attempt ----------------------------------------------
 
@@ -233,16 +294,70 @@ class BaseClient:
                 items = call.decode_page(content)
             else:
                 items = wire.decode_list(call.model, content)  # type: ignore[type-var]
-        total = response.headers.get(TOTAL_COUNT_HEADER)
         return Page(
             items=items,
-            next_url=next_link(response.headers.get("Link")),
-            total_count=int(total) if total is not None and total.isdigit() else None,
+            next_url=self._next_url(response),
+            total_count=_total_count(response),
+            url=str(response.request.url),
         )
+
+    def _next_url(self, response: httpx.Response) -> str | None:
+        """The next page's URL from the Link header, as the client will
+        request it (on base_url's origin), so a paginator can tell a page it
+        fetched before."""
+        header = response.headers.get("Link")
+        if header is not None and len(header) > MAX_LINK_LENGTH:
+            raise InvalidResponseError(
+                f"Link: longer than {MAX_LINK_LENGTH} characters ({len(header)})",
+                status=response.status_code,
+                response=response,
+            )
+        link = next_link(header)
+        if link is None:
+            return None
+        try:
+            return str(self._page_url(link))
+        except httpx.InvalidURL as error:
+            raise InvalidResponseError(
+                f"Link: the next page is not a URL ({error})",
+                status=response.status_code,
+                response=response,
+            ) from None
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _attempt_seconds(timeout: float | httpx.Timeout) -> float | None:
+    """The most one attempt may take: a float timeout itself; for an
+    httpx.Timeout, the largest of its limits (None: it sets none)."""
+    if not isinstance(timeout, httpx.Timeout):
+        return float(timeout)
+    limits = [value for value in timeout.as_dict().values() if value is not None]
+    return max(limits) if limits else None
+
+
+def _positive(name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name}: must be a whole number of 1 or more, not {value!r}")
+    return value
+
+
+def _total_count(response: httpx.Response) -> int | None:
+    total = response.headers.get(TOTAL_COUNT_HEADER)
+    if total is None:
+        return None
+    text = total.strip()
+    # isdigit() alone admits "²" and other digits int() refuses.
+    if not (text.isascii() and text.isdigit() and len(text) <= MAX_COUNT_DIGITS):
+        shown = repr(total[:20] + "…" if len(total) > 20 else total)
+        raise InvalidResponseError(
+            f"{TOTAL_COUNT_HEADER}: not a count of at most {MAX_COUNT_DIGITS} digits: {shown}",
+            status=response.status_code,
+            response=response,
+        )
+    return int(text)
 
 
 def _connection_error(request: httpx.Request, error: httpx.RequestError) -> APIError:
@@ -252,11 +367,33 @@ def _connection_error(request: httpx.Request, error: httpx.RequestError) -> APIE
     return APIConnectionError(f"{what}: {type(error).__name__}: {error}")
 
 
+def with_body(response: httpx.Response, body: bytes) -> httpx.Response:
+    """`response` (read as a stream) with its whole `body`, decompressed: so
+    without the Content-Encoding and Content-Length it came with."""
+    headers = [
+        (name, value)
+        for name, value in response.headers.raw
+        if name.lower() not in (b"content-encoding", b"content-length")
+    ]
+    extensions: dict[str, Any] = {
+        key: response.extensions[key]
+        for key in ("http_version", "reason_phrase")
+        if key in response.extensions
+    }
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=body,
+        request=response.request,
+        extensions=extensions,
+    )
+
+
 def _json_content(response: httpx.Response) -> bytes:
     """The body of a JSON response (the API's media type, or any JSON)."""
     content_type = response.headers.get("Content-Type", "")
-    media_type = content_type.split(";")[0].strip().lower()
-    if media_type != "application/json" and not media_type.endswith("+json"):
+    if not is_json_media_type(content_type):
+        media_type = content_type.split(";")[0].strip().lower()
         raise InvalidResponseError(
             f"expected JSON, got {media_type or 'no content type'}",
             status=response.status_code,
@@ -268,10 +405,12 @@ def _json_content(response: httpx.Response) -> bytes:
 @contextmanager
 def _shape_errors(response: httpx.Response) -> Iterator[None]:
     """A body that is not the documented shape is an InvalidResponseError,
-    naming the field (`FeedbackRequest.send_at: expected ...`)."""
+    naming the field (`FeedbackRequest.send_at: expected ...`). msgspec's
+    typed decoder stops at the first wrong level, so a body nested without
+    end costs nothing; the untyped decoders raise RecursionError instead."""
     try:
         yield
-    except ValueError as error:  # wire.ShapeError, or the export's own decoder
+    except (ValueError, RecursionError) as error:  # wire.ShapeError, the export's decoder
         raise InvalidResponseError(
             str(error), status=response.status_code, response=response
         ) from None

@@ -24,7 +24,9 @@ from typing import Self, TypeVar
 import httpx
 
 from ..vocabulary import API_BASE_URL
-from .base import DEFAULT_TIMEOUT, BaseClient, Call, Page
+from . import deadline
+from .base import DEFAULT_TIMEOUT, BaseClient, Call, Page, with_body
+from .limits import DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES
 from .paging import Paginator
 from .resources import (
     EmailTemplates,
@@ -52,6 +54,14 @@ class Client(BaseClient):
     nothing else is. `transport` replaces the network (an
     `httpx.MockTransport` in tests); `sleep` and `clock` replace the waits
     between retries and the time `Retry-After` dates are measured from.
+
+    What a server can make the client do is bounded: `timeout` is the most
+    one attempt may take in all (connecting, sending, every redirect, the
+    whole answer; an `httpx.Timeout` sets httpx's per-operation limits, and
+    the largest of them bounds the attempt), `max_response_bytes` the size
+    of an answer after decompression, `max_pages` the pages of one list.
+    Past a limit the call raises `APITimeoutError`, `InvalidResponseError`
+    or `PageLimitError`.
     """
 
     def __init__(
@@ -63,6 +73,8 @@ class Client(BaseClient):
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_RETRY.max_retries,
         retry: RetryPolicy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_pages: int = DEFAULT_MAX_PAGES,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], datetime] | None = None,
@@ -74,9 +86,13 @@ class Client(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
             retry=retry,
+            max_response_bytes=max_response_bytes,
+            max_pages=max_pages,
             clock=clock,
         )
         self._http = httpx.Client(transport=transport, **self._http_options())
+        # Every socket operation gets only what is left of the attempt.
+        deadline.install(self._http)
         self._sleep = sleep or time.sleep
         self.feedback_requests = FeedbackRequests(self)
         self.feedback_responses = FeedbackResponses(self)
@@ -106,7 +122,7 @@ class Client(BaseClient):
         attempt = 0
         while True:
             try:
-                response = self._http.send(request)
+                response = self._attempt(request)
             except httpx.TransportError as error:
                 delay = self._retry_delay_after_error(request, error, attempt)
             except httpx.RequestError as error:  # too many redirects, a body that will not decode
@@ -119,6 +135,37 @@ class Client(BaseClient):
             self._sleep(delay)
             attempt += 1
 
+    def _attempt(self, request: httpx.Request) -> httpx.Response:
+        """One try: the request, its redirects and the whole answer, within
+        the timeout and max_response_bytes."""
+        with deadline.attempt_deadline(self._attempt_timeout) as until:
+            sent = request
+            response = self._http.send(sent, stream=True)
+            redirects = 0
+            while response.next_request is not None:
+                # Not read: a redirect's body is never used.
+                response.close()
+                redirects += 1
+                if redirects > self._http.max_redirects:
+                    raise httpx.TooManyRedirects(
+                        "Exceeded maximum allowed redirects.", request=sent
+                    )
+                until.check(sent)
+                sent = response.next_request
+                response = self._http.send(sent, stream=True)
+            body = bytearray()
+            try:
+                if response.is_stream_consumed:  # it came whole (httpx.MockTransport)
+                    self._take(body, response.content, None, response)
+                else:
+                    decompressor = self._decompressor(response)
+                    for raw in response.iter_raw():
+                        self._take(body, raw, decompressor, response)
+                        until.check(sent)
+            finally:
+                response.close()
+        return with_body(response, bytes(body))
+
     def _call(self, call: Call[T]) -> T:
         return self._result(call, self._send(self._request(call)))
 
@@ -127,4 +174,4 @@ class Client(BaseClient):
             request = self._request(call, self._page_url(link) if link else None)
             return self._page(call, self._send(request))
 
-        return Paginator(fetch)
+        return Paginator(fetch, max_pages=self.max_pages)

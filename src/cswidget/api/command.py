@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ..errors import ValidationError
+from ..safetext import shown
 from ..vocabulary import DATE_PERIODS
 from .client import Client
 from .errors import APIError
@@ -40,6 +41,8 @@ __all__ = ["TOKEN_VARIABLE", "main"]
 
 TOKEN_VARIABLE = "CUSTOMERSURE_API_TOKEN"
 PROG = "cswidget api"
+# The most of an API error's text printed: its message and every field error.
+MAX_ERROR_LINE = 2000
 
 
 class BadInput(Exception):
@@ -77,7 +80,7 @@ def main(
         return 2
     except ValidationError as error:
         if isinstance(error, APIError):
-            print(f"cswidget: error: {error}", file=sys.stderr)
+            print(f"cswidget: error: {_one_line(error)}", file=sys.stderr)
             return 1
         print(f"cswidget: error: {error}", file=sys.stderr)
         return 2
@@ -85,8 +88,14 @@ def main(
         print(f"cswidget: error: {error}", file=sys.stderr)
         return 2
     except APIError as error:
-        print(f"cswidget: error: {error}", file=sys.stderr)
+        print(f"cswidget: error: {_one_line(error)}", file=sys.stderr)
         return 1
+
+
+def _one_line(error: APIError) -> str:
+    """The error on one line: what the server wrote (its message, a header)
+    with its control characters escaped, and a flood cut short."""
+    return shown(str(error), limit=MAX_ERROR_LINE)
 
 
 def _client(

@@ -14,6 +14,7 @@ the client or the server found it:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,6 +22,7 @@ import httpx
 
 from ..errors import FieldError, ValidationError
 from ..vocabulary import USER_AGENT_ERROR_MESSAGE, VALIDATION_ERROR_MESSAGE
+from .limits import is_json_media_type, json_too_deep
 from .retry import parse_retry_after
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "BadRequestError",
     "InvalidResponseError",
     "NotFoundError",
+    "PageLimitError",
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
@@ -92,7 +95,13 @@ class APITimeoutError(APIConnectionError):
 
 class InvalidResponseError(APIError):
     """A response that is not what the API sends: not JSON, truncated JSON,
-    a wrong content type, or JSON of the wrong shape."""
+    a wrong content type, JSON of the wrong shape, a malformed header the
+    client reads (`Link`, `X-Total-Count`), a body past `max_response_bytes`
+    or nested past `MAX_JSON_DEPTH`, paging links that loop."""
+
+
+class PageLimitError(APIError):
+    """A list with more pages than the client's `max_pages`."""
 
 
 class BadRequestError(APIError):
@@ -194,11 +203,12 @@ def error_for_response(response: httpx.Response) -> APIError:
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any] | None:
-    if "json" not in response.headers.get("Content-Type", ""):
+    if not is_json_media_type(response.headers.get("Content-Type")):
         return None
     try:
-        body = response.json()
-    except ValueError:
+        content = response.content
+        body = None if json_too_deep(content) else json.loads(content)
+    except (httpx.ResponseNotRead, ValueError, RecursionError):
         return None
     return body if isinstance(body, dict) else None
 

@@ -14,16 +14,28 @@ emails (see docs/api.md for making it safe with `reference`/`machine_id`).
 from __future__ import annotations
 
 import email.utils
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-__all__ = ["DEFAULT_RETRY", "RetryPolicy", "parse_retry_after"]
+__all__ = ["DEFAULT_RETRY", "MAX_RETRY_AFTER", "RetryPolicy", "parse_retry_after"]
+
+# The longest wait a policy may allow a Retry-After: a day.
+MAX_RETRY_AFTER = 86_400.0
+
+# The longest HTTP date ("Wednesday, 21-Oct-15 07:28:10 GMT") with room to
+# spare: a longer value is not a date, and is not parsed.
+_MAX_DATE_LENGTH = 64
+# More digits than this is more seconds than any policy waits (over 31
+# million years): read as infinity, never as an int too large for a float.
+_MAX_SECONDS_DIGITS = 15
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
     """`Retry-After` in seconds from `now`: delay-seconds or an HTTP date.
 
-    None when absent or unreadable; never negative.
+    None when absent or unreadable; never negative; `math.inf` for more
+    seconds than a float holds (a server asking never to come back).
 
     >>> parse_retry_after("120")
     120.0
@@ -35,7 +47,9 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         return None
     text = value.strip()
     if text.isascii() and text.isdigit():
-        return float(int(text))
+        return float(int(text)) if len(text) <= _MAX_SECONDS_DIGITS else math.inf
+    if len(text) > _MAX_DATE_LENGTH:
+        return None
     try:
         moment = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
@@ -73,6 +87,12 @@ class RetryPolicy:
             raise ValueError(f"max_retries must be 0 or more, not {self.max_retries!r}")
         if not 0 <= self.jitter <= 1:
             raise ValueError(f"jitter must be between 0 and 1, not {self.jitter!r}")
+        # time.sleep refuses infinity and anything past about 292 years.
+        if not 0 <= self.max_retry_after <= MAX_RETRY_AFTER:
+            raise ValueError(
+                f"max_retry_after must be between 0 and {MAX_RETRY_AFTER} seconds, "
+                f"not {self.max_retry_after!r}"
+            )
 
     def retries(self, method: str, *, attempt: int) -> bool:
         """Whether a failed `attempt` (0 for the first try) of `method` may be retried."""
