@@ -220,12 +220,14 @@ def as_calc_shows(cell: str) -> str:
 def test_libreoffice_runs_no_cell_and_shows_each_as_written(
     exported: tuple[Path, dict[int, str], int], soffice: str, tmp_path: Path
 ) -> None:
-    """One conversion as the file says (comma): the same table, every
-    cell text. One as a reader in a semicolon or tab locale parses it
-    (separators 59/9, which lose track of the file's quotes): cells start
-    at separators and line breaks inside ours, and none holds a formula."""
+    """One conversion splitting on comma, semicolon and tab but keeping
+    quoted cells whole: the same table as Python reads, every cell text as
+    written (no `;` or tab inside a cell splits it: every cell is quoted).
+    One as a reader in a semicolon or tab locale parses it (separators 59/9
+    alone, which lose track of a comma file's quotes): cells start at
+    separators and line breaks inside ours, and none holds a formula."""
     path, expected, written = exported
-    sheet = convert(soffice, path, "44", tmp_path / "comma")
+    sheet = convert(soffice, path, "44/59/9", tmp_path / "all")
     formulas = [cell for row in sheet for cell in row if cell[0] is not None]
     assert formulas == []
     rows = read_back(path)
@@ -237,7 +239,7 @@ def test_libreoffice_runs_no_cell_and_shows_each_as_written(
         rid: (None, "string" if cell else None, as_calc_shows(cell))
         for rid, cell in expected.items()
     }
-    misread = convert(soffice, path, "59/9", tmp_path / "semicolon")
+    misread = convert(soffice, path, "59/9", tmp_path / "misread")
     assert len(misread) > len(sheet)  # it did split cells: the case this guards
     assert [cell for row in misread for cell in row if cell[0] is not None] == []
 

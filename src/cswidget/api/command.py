@@ -281,7 +281,7 @@ def _resume(path: str, output_format: str) -> Resumed:
     try:
         resumed = resume_export(path, output_format=output_format)
     except OSError as error:
-        raise BadInput(f"--out: cannot read {path!r}: {error.strerror}") from None
+        raise BadInput(f"--out: cannot resume {path!r}: {error.strerror}") from None
     except ValueError as error:  # not an export this command wrote; nothing changed
         raise BadInput(f"--out: cannot resume {path!r}: {error}") from None
     if resumed.dropped:

@@ -4,11 +4,12 @@
 `requests create --csv` and `export --append` read with `read_rows`.
 
 Every cell is quoted (`QUOTE_ALL`), not only those holding a comma, a quote
-or a line break: a spreadsheet that splits on `;` or tab (many European
-locales, or a reader's own choice in LibreOffice's import dialog) would
-otherwise split a cell such as `a;=1+1` and run its second half. With
-every cell quoted, every `,`, `;` and tab inside a cell is inside quotes
-(tests/test_api_csv_spreadsheet.py converts one file with LibreOffice).
+or a line break: a reader told to split on `;` and tab as well as `,`
+(LibreOffice's import dialog offers them together) then still reads
+`a;b` as one cell. A reader that splits on `;` or tab alone loses track of
+a comma-separated file's quotes and starts cells inside ours: `guard_cell`
+guards those places too. tests/test_api_csv.py reads an export back with
+LibreOffice Calc both ways.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 # Where a spreadsheet may start a cell inside one of ours: after a separator
 # (comma; semicolon in many European locales; tab) or a line break.
 _SEPARATOR = re.compile(r"[,;\t\r\n]")
+# A separator, ASCII a spreadsheet trims, then a sign or any non-ASCII
+# character (which may be a sign's other form, or invisible).
+_MAYBE_INNER_FORMULA = re.compile(r"[,;\t\r\n][\x00-\x20\x7f]*[-=+@\x80-\U0010ffff]")
 
 
 class SPREADSHEET(csv.Dialect):
@@ -85,7 +89,10 @@ def guard_cell(value: object) -> str:
     text = value if isinstance(value, str) else str(value)
     if text and (_invisible(text[0]) or _sign(text[0])):
         text = "'" + text
-    if not _SEPARATOR.search(text):
+    # The exact check below looks at Unicode categories one character at a
+    # time; this one search rules out most cells (a third of an export's
+    # cost went to the check before it, measured on 100,000 responses).
+    if not _MAYBE_INNER_FORMULA.search(text):
         return text
     pieces = []
     done = 0
@@ -111,10 +118,14 @@ def _next_separator(text: str, start: int) -> int:
 
 
 def _invisible(char: str) -> bool:
+    if char < "\x80":
+        return char <= " " or char == "\x7f"
     return unicodedata.category(char) in _INVISIBLE
 
 
 def _sign(char: str) -> bool:
+    if char < "\x80":
+        return char in FORMULA_SIGNS
     return unicodedata.normalize("NFKC", char)[:1] in FORMULA_SIGNS
 
 

@@ -149,7 +149,7 @@ def export_responses(
     for page in paginator.pages():
         if progress is not None and paginator.total_count is not None:
             progress.total = paginator.total_count
-        records = []
+        lines = []
         for raw in page.items:
             item = raw.value
             submitted = item.get("submitted_at")
@@ -158,9 +158,12 @@ def export_responses(
             if item["id"] in known:
                 skipped += 1
                 continue
-            records.append(writer.row(item) if writer is not None else _line(raw) + "\n")
+            if writer is not None:
+                writer.add(item)
+            else:
+                lines.append(_line(raw) + "\n")
             written += 1
-        _write(out, "".join(records))
+        _write(out, writer.take() if writer is not None else "".join(lines))
         if progress is not None:
             progress.advance(written + skipped)
     if progress is not None:
@@ -181,7 +184,8 @@ def _same(item: RawItem) -> RawItem:
 
 
 class _CsvWriter:
-    """Responses as CSV records (text ending in CRLF), one column per question."""
+    """Responses as CSV records (CRLF after each), one column per question:
+    `add()` them, then `take()` their text."""
 
     def __init__(self, questions: Iterable[tuple[int, str]]) -> None:
         self.questions = dict(questions)
@@ -196,9 +200,10 @@ class _CsvWriter:
         self.writer = csv.writer(self.buffer, dialect=SPREADSHEET)
 
     def header(self) -> str:
-        return self._record([guard_cell(column) for column in self.columns])
+        self.writer.writerow([guard_cell(column) for column in self.columns])
+        return self.take()
 
-    def row(self, item: dict[str, Any]) -> str:
+    def add(self, item: dict[str, Any]) -> None:
         survey = item.get("survey") or {}
         request = item.get("feedback_request") or {}
         fields = item.get("fields") or {}
@@ -226,15 +231,16 @@ class _CsvWriter:
             json.dumps(other_answers, ensure_ascii=False) if other_answers else None,
         ]
         cells = [guard_cell(cell) for cell in row]
-        for column, cell in zip(self.columns, cells, strict=True):
-            if len(cell) > CELL_LIMIT:
-                raise CellTooLong(
-                    where=f"response {item.get('id')}", column=column, length=len(cell)
-                )
-        return self._record(cells)
-
-    def _record(self, cells: list[str]) -> str:
+        if max(map(len, cells)) > CELL_LIMIT:
+            column, cell = next(
+                (column, cell)
+                for column, cell in zip(self.columns, cells, strict=True)
+                if len(cell) > CELL_LIMIT
+            )
+            raise CellTooLong(where=f"response {item.get('id')}", column=column, length=len(cell))
         self.writer.writerow(cells)
+
+    def take(self) -> str:
         text = self.buffer.getvalue()
         self.buffer.seek(0)
         self.buffer.truncate()
