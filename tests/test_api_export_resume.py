@@ -223,6 +223,23 @@ def test_cuts_where_a_line_based_repair_goes_wrong(
 
 
 @pytest.mark.parametrize("output_format", FORMATS)
+def test_a_periodic_export_with_since_resumes_the_same_way(
+    base_url: str, tmp_path: Path, output_format: str
+) -> None:
+    """`--since` with `--append` (the nightly run): cut anywhere in the part
+    written since, resumed, the file ends as an uncut run's."""
+    since = "2023-07-01T00:00:00Z"
+    whole = run_export(base_url, output_format, tmp_path / "whole", "--since", since)
+    assert whole.code == 0, whole.stderr
+    rng = random.Random(f"since {output_format}")
+    out = tmp_path / "cut"
+    for cut in sorted(rng.sample(range(1, len(whole.content)), 3)):
+        out.write_bytes(whole.content[:cut])
+        run = run_export(base_url, output_format, out, "--since", since, "--append")
+        assert problems(run, whole.content, output_format) == [], f"cut at byte {cut}"
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
 def test_an_export_killed_mid_write_resumes(
     base_url: str, references: dict[str, bytes], tmp_path: Path, output_format: str
 ) -> None:
