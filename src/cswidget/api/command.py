@@ -33,8 +33,10 @@ from ..errors import ValidationError
 from ..safetext import shown
 from ..vocabulary import DATE_PERIODS
 from .client import Client
+from .csvfile import CellTooLong
 from .errors import APIError
-from .export import Progress, existing_ids, export_responses
+from .export import Progress, export_responses
+from .resume import Resumed, resume_export
 from .schedule import schedule_requests
 
 __all__ = ["TOKEN_VARIABLE", "main"]
@@ -236,6 +238,9 @@ def _export(client: Client, args: argparse.Namespace) -> int:
     from .endpoints import list_feedback_responses
 
     list_feedback_responses(filters)
+    resumed = Resumed(frozenset(), None, 0)
+    if args.append and args.out != "-":
+        resumed = _resume(args.out, args.format)
     questions = []
     if args.format == "csv":
         questions = [
@@ -244,37 +249,57 @@ def _export(client: Client, args: argparse.Namespace) -> int:
             for question in survey.questions or ()
             if question.id is not None
         ]
+    if resumed.question_ids is not None:
+        # The file's own columns: an answer to a question it has no column
+        # for (one added since) goes to other_answers, as any other does.
+        texts = dict(questions)
+        questions = [(qid, texts.get(qid, "")) for qid in resumed.question_ids]
     show_progress = args.progress
     if show_progress is None:
         show_progress = sys.stderr.isatty()
     progress = Progress(sys.stderr) if show_progress else None
-    if args.out == "-":
-        result = export_responses(
-            client, sys.stdout, output_format=args.format, filters=filters, questions=questions,
-            progress=progress,
-        )  # fmt: skip
-    else:
-        known: set[int] = set()
-        if args.append:
+    try:
+        if args.out == "-":
+            result = export_responses(
+                client, sys.stdout, output_format=args.format, filters=filters,
+                questions=questions, progress=progress,
+            )  # fmt: skip
+        else:
             try:
-                known = existing_ids(args.out, args.format)
-            except (OSError, UnicodeDecodeError) as error:
-                raise BadInput(f"--out: cannot read {args.out!r}: {error}") from None
-        header = not (args.append and os.path.exists(args.out) and os.path.getsize(args.out))
-        try:
-            with open(args.out, "a" if args.append else "w", encoding="utf-8", newline="") as out:
-                result = export_responses(
-                    client, out, output_format=args.format, filters=filters, known_ids=known,
-                    write_header=header, questions=questions, progress=progress,
-                )  # fmt: skip
-        except OSError as error:
-            raise BadInput(f"--out: cannot write {args.out!r}: {error.strerror}") from None
+                with open(
+                    args.out, "a" if args.append else "w", encoding="utf-8", newline=""
+                ) as out:
+                    result = export_responses(
+                        client, out, output_format=args.format, filters=filters,
+                        known_ids=resumed.ids, write_header=resumed.question_ids is None,
+                        questions=questions, progress=progress,
+                    )  # fmt: skip
+            except OSError as error:
+                raise BadInput(f"--out: cannot write {args.out!r}: {error.strerror}") from None
+    except CellTooLong as error:
+        raise BadInput(f"--out: {error}; --format jsonl has no such limit") from None
     resume = (
         f"; next time: --since {result.newest_submitted_at}" if result.newest_submitted_at else ""
     )
     skipped = f", skipped {result.skipped} already in the file" if result.skipped else ""
     print(f"exported {result.written} responses{skipped}{resume}", file=sys.stderr)
     return 0
+
+
+def _resume(path: str, output_format: str) -> Resumed:
+    try:
+        resumed = resume_export(path, output_format=output_format)
+    except OSError as error:
+        raise BadInput(f"--out: cannot resume {path!r}: {error.strerror}") from None
+    except ValueError as error:  # not an export this command wrote; nothing changed
+        raise BadInput(f"--out: cannot resume {path!r}: {error}") from None
+    if resumed.dropped:
+        print(
+            f"cswidget: {path}: dropped a partial last record of {resumed.dropped} bytes "
+            "(an interrupted export); its response is exported again",
+            file=sys.stderr,
+        )
+    return resumed
 
 
 def _create_requests(client: Client | None, args: argparse.Namespace) -> int:

@@ -1,28 +1,30 @@
 """`cswidget api responses export`: feedback responses to JSON Lines or CSV.
 
 Streams page by page (one page in memory), so 100,000 responses cost what
-one page costs. Resumable: with `--append`, responses whose id is already
-in the file are skipped, so an interrupted export is finished by running
-the same command again, and a periodic export by passing the newest
-`submitted_at` it printed as the next `--since`.
+one page costs. Each page is written as whole records and flushed, so a
+killed export leaves at most one page's tail cut short. Resumable: with
+`--append`, `resume.resume_export()` drops such a tail and responses
+already in the file are skipped, so an interrupted export is finished by
+running the same command again, and a periodic export by passing the
+newest `submitted_at` it printed as the next `--since`.
 
-CSV cells that a spreadsheet would run as a formula (starting with `=`,
-`+`, `-`, `@`, tab or carriage return) are prefixed with `'`, as OWASP
-advises against CSV injection.
+CSV is written as `csvfile` says: every cell quoted, and every cell (and
+line in a cell) a spreadsheet would run as a formula prefixed with `'`.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
-import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, TextIO
 
 from .base import Call
 from .client import Client
+from .csvfile import CELL_LIMIT, SPREADSHEET, CellTooLong, guard_cell
 from .endpoints import list_feedback_responses
 
 __all__ = [
@@ -30,12 +32,9 @@ __all__ = [
     "FIXED_COLUMNS",
     "ExportResult",
     "Progress",
-    "existing_ids",
     "export_responses",
-    "guard_cell",
 ]
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FIXED_COLUMNS = (
     "id",
     "submitted_at",
@@ -49,22 +48,6 @@ FIXED_COLUMNS = (
 # The customer fields the seed names in `fields`; any other field goes to
 # the `other_fields` column as JSON.
 CUSTOMER_COLUMNS = ("name", "email", "telephone_number", "company_name")
-
-
-def guard_cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula.
-
-    >>> guard_cell('=HYPERLINK("http://evil.example")')
-    '\\'=HYPERLINK("http://evil.example")'
-    >>> guard_cell(None), guard_cell(10), guard_cell("Kate")
-    ('', '10', 'Kate')
-    """
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 @dataclass(frozen=True)
@@ -138,12 +121,18 @@ def export_responses(
     *,
     output_format: str,
     filters: Mapping[str, Any],
-    known_ids: set[int] | None = None,
+    known_ids: Iterable[int] = (),
     write_header: bool = True,
     questions: Iterable[tuple[int, str]] = (),
     progress: Any = None,
 ) -> ExportResult:
-    """Write every response the filters select to `out`, newest first."""
+    """Write every response the filters select to `out`, newest first.
+
+    `questions` name the CSV's question columns; `write_header=False`
+    appends to a file that has them already (`resume.resume_export()`
+    reads them back). A CSV cell over `csvfile.CELL_LIMIT` raises
+    `CellTooLong` before its page is written.
+    """
     typed = list_feedback_responses(filters)
     # The API's own JSON, untouched: no round trip through the typed
     # objects (and their cost) for data that is only passed on.
@@ -151,8 +140,10 @@ def export_responses(
         typed.method, typed.path, RawItem, params=typed.params, decode_page=_split_page
     )
     paginator = client._list(call)
-    known = known_ids or set()
-    writer = _CsvWriter(out, questions, write_header) if output_format == "csv" else None
+    known = set(known_ids)
+    writer = _CsvWriter(questions) if output_format == "csv" else None
+    if writer is not None and write_header:
+        _write(out, writer.header())
     written = skipped = 0
     newest: str | None = None
     for page in paginator.pages():
@@ -168,12 +159,11 @@ def export_responses(
                 skipped += 1
                 continue
             if writer is not None:
-                writer.write(item)
+                writer.add(item)
             else:
-                lines.append(_line(raw))
+                lines.append(_line(raw) + "\n")
             written += 1
-        if lines:
-            out.write("\n".join(lines) + "\n")
+        _write(out, writer.take() if writer is not None else "".join(lines))
         if progress is not None:
             progress.advance(written + skipped)
     if progress is not None:
@@ -185,22 +175,35 @@ def _split_page(content: bytes) -> list[RawItem]:
     return split_array(content.decode("utf-8"))
 
 
-class _CsvWriter:
-    def __init__(self, out: IO[str], questions: Iterable[tuple[int, str]], header: bool) -> None:
-        self.questions = dict(questions)
-        self.writer = csv.writer(out, lineterminator="\n")
-        if header:
-            self.writer.writerow(
-                [
-                    *FIXED_COLUMNS,
-                    *CUSTOMER_COLUMNS,
-                    "other_fields",
-                    *(f"Q{qid} {text}" for qid, text in self.questions.items()),
-                    "other_answers",
-                ]
-            )
+def _write(out: IO[str], text: str) -> None:
+    # A page at a time, then flushed: a killed export leaves whole pages
+    # and at most the tail of one, which the next --append drops.
+    if text:
+        out.write(text)
+        out.flush()
 
-    def write(self, item: dict[str, Any]) -> None:
+
+class _CsvWriter:
+    """Responses as CSV records (CRLF after each), one column per question:
+    `add()` them, then `take()` their text."""
+
+    def __init__(self, questions: Iterable[tuple[int, str]]) -> None:
+        self.questions = dict(questions)
+        self.columns = [
+            *FIXED_COLUMNS,
+            *CUSTOMER_COLUMNS,
+            "other_fields",
+            *(f"Q{qid} {text}" for qid, text in self.questions.items()),
+            "other_answers",
+        ]
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, dialect=SPREADSHEET)
+
+    def header(self) -> str:
+        self.writer.writerow([guard_cell(column) for column in self.columns])
+        return self.take()
+
+    def add(self, item: dict[str, Any]) -> None:
         survey = item.get("survey") or {}
         request = item.get("feedback_request") or {}
         fields = item.get("fields") or {}
@@ -227,37 +230,21 @@ class _CsvWriter:
             *(answers.get(qid) for qid in self.questions),
             json.dumps(other_answers, ensure_ascii=False) if other_answers else None,
         ]
-        self.writer.writerow([guard_cell(cell) for cell in row])
+        cells = [guard_cell(cell) for cell in row]
+        if max(map(len, cells)) > CELL_LIMIT:
+            column, cell = next(
+                (column, cell)
+                for column, cell in zip(self.columns, cells, strict=True)
+                if len(cell) > CELL_LIMIT
+            )
+            raise CellTooLong(where=f"response {item.get('id')}", column=column, length=len(cell))
+        self.writer.writerow(cells)
 
-
-def existing_ids(path: str, output_format: str) -> set[int]:
-    """The response ids already in an export file, for `--append`; a last
-    line cut short by an interrupted export is removed (it is written again)."""
-    ids: set[int] = set()
-    if not os.path.exists(path):
-        return ids
-    with open(path, "rb+") as raw:
-        content = raw.read()
-        if content and not content.endswith(b"\n"):
-            raw.truncate(content.rfind(b"\n") + 1)
-    with open(path, encoding="utf-8", newline="") as file:
-        if output_format == "csv":
-            for row in csv.DictReader(file):
-                if (row.get("id") or "").isdigit():
-                    ids.add(int(row["id"]))
-        else:
-            for line in file:
-                ids.update(_line_id(line))
-    return ids
-
-
-def _line_id(line: str) -> Iterator[int]:
-    try:
-        value = json.loads(line)
-    except ValueError:
-        return
-    if isinstance(value, dict) and type(value.get("id")) is int:
-        yield value["id"]
+    def take(self) -> str:
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
 
 
 class Progress:

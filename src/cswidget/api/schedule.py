@@ -32,6 +32,7 @@ from ..vocabulary import (
     VALIDATION_ERROR_MESSAGE,
 )
 from .client import Client
+from .csvfile import read_rows
 from .endpoints import create_feedback_request
 from .errors import APIConnectionError, APIError, ServerError
 
@@ -64,23 +65,28 @@ class ScheduleReport:
 
 def read_request_rows(text: str) -> Iterator[tuple[int, dict[str, Any] | None, list[FieldError]]]:
     """Each CSV row (numbered as a spreadsheet does, header = 1) as create
-    parameters, or None with the row's own errors."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if not header:
-        raise ValueError("the CSV has no header row")
-    if len(set(header)) != len(header):
-        raise ValueError("a column appears twice in the header")
-    row = 1
-    for record in reader:
-        row += 1
-        if not record:
-            continue
-        if len(record) != len(header):
-            message = f"has {len(record)} cells, the header has {len(header)}"
-            yield row, None, [FieldError(ROWS, "row", INVALID_VALUE, {MESSAGE: message})]
-            continue
-        yield row, _parameters(zip(header, record, strict=True)), []
+    parameters, or None with the row's own errors. A file that is not CSV,
+    or holds a cell over `csvfile.CELL_LIMIT` characters, raises ValueError
+    naming the row."""
+    reader = read_rows(io.StringIO(text, newline=""))
+    row = 0  # the last row read, to name the next one on csv.Error
+    try:
+        header = next(reader, None)
+        if not header:
+            raise ValueError("the CSV has no header row")
+        if len(set(header)) != len(header):
+            raise ValueError("a column appears twice in the header")
+        row = 1
+        for row, record in enumerate(reader, start=2):
+            if not record:
+                continue
+            if len(record) != len(header):
+                message = f"has {len(record)} cells, the header has {len(header)}"
+                yield row, None, [FieldError(ROWS, "row", INVALID_VALUE, {MESSAGE: message})]
+                continue
+            yield row, _parameters(zip(header, record, strict=True)), []
+    except csv.Error as error:
+        raise ValueError(f"row {row + 1}: not CSV: {error}") from None
 
 
 def _parameters(cells: Any) -> dict[str, Any]:
