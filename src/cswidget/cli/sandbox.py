@@ -13,6 +13,7 @@ from typing import Any
 
 from ..api_rules import parse_timestamp
 from ..errors import ValidationError
+from ..extras import MissingExtraError
 from .errors import UsageError
 
 __all__ = ["add_sandbox_command"]
@@ -52,11 +53,8 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port: must be 1 to 65535, not {args.port}")
     try:
         from ..sandbox.server import serve
-    except ModuleNotFoundError as missing:
-        raise UsageError(
-            f"cswidget sandbox needs {missing.name}: install cswidget with its sandbox extra "
-            "(from a clone: pip install './cswidget[sandbox]')"
-        ) from None
+    except MissingExtraError as missing:
+        raise UsageError(str(missing)) from None
     return serve(
         host=args.host, port=args.port, db=args.db, token=args.token, seed=args.seed, now=now
     )

@@ -9,6 +9,11 @@ Needs the `sandbox` extra (Starlette, uvicorn): from a clone,
 
 from __future__ import annotations
 
+from ..extras import MissingExtraError, installed
+
+if not installed("sandbox"):
+    raise MissingExtraError("sandbox", feature="cswidget.sandbox")
+
 from .app import API_PATHS as API_PATHS
 from .app import DEFAULT_BASE_URL as DEFAULT_BASE_URL
 from .app import DEFAULT_TOKEN as DEFAULT_TOKEN
