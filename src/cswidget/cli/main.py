@@ -279,4 +279,4 @@ def _api(argv: list[str]) -> int:
     settings = load_settings(Path.cwd())
     names: tuple[str, ...] = ("base_url", "user_agent")
     defaults = {key: str(settings.values[key]) for key in names if key in settings.values}
-    return api_main(argv, defaults=defaults)
+    return api_main(argv, defaults=defaults, settings_source=settings.source or "cswidget.toml")
