@@ -14,7 +14,7 @@ from typing import Any
 from ..api_rules import parse_timestamp
 from ..errors import ValidationError
 from ..extras import MissingExtraError
-from .errors import UsageError
+from .errors import UsageError, reason
 
 __all__ = ["add_sandbox_command"]
 
@@ -52,9 +52,15 @@ def _run(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise UsageError(f"--port: must be 1 to 65535, not {args.port}")
     try:
-        from ..sandbox.server import serve
+        from ..sandbox.server import listen, serve
     except MissingExtraError as missing:
         raise UsageError(str(missing)) from None
-    return serve(
-        host=args.host, port=args.port, db=args.db, token=args.token, seed=args.seed, now=now
-    )
+    # Before anything is printed or a database made: a taken port is one line.
+    try:
+        sock = listen(host=args.host, port=args.port)
+    except OSError as error:
+        raise UsageError(
+            f"cannot listen on {args.host} port {args.port}: {reason(error)} "
+            "(is another sandbox running? choose another --port)"
+        ) from None
+    return serve(sock=sock, db=args.db, token=args.token, seed=args.seed, now=now)
