@@ -25,7 +25,8 @@ HEADERS = {
     ("argv", "message"),
     [
         (["sandbox", "--now", "yesterday"], "--now: not an ISO 8601 time: 'yesterday'"),
-        (["sandbox", "--port", "0"], "--port: must be 1 to 65535, not 0"),
+        (["sandbox", "--port", "-1"], "--port: must be 0 (any free port) to 65535, not -1"),
+        (["sandbox", "--port", "65536"], "--port: must be 0 (any free port) to 65535, not 65536"),
         (["sandbox", "--seed", "full"], "argument --seed: invalid choice: 'full'"),
     ],
 )

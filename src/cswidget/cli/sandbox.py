@@ -30,7 +30,9 @@ def add_sandbox_command(commands: Any) -> None:
         "with its rules and errors, from a SQLite database.",
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
-    sandbox.add_argument("--port", type=int, default=8010, help="port (default 8010)")
+    sandbox.add_argument(
+        "--port", type=int, default=8010, help="port (default 8010; 0: any free port)"
+    )
     sandbox.add_argument(
         "--db", default=DEFAULT_DB, metavar="PATH", help=f"SQLite file or :memory: ({DEFAULT_DB})"
     )
@@ -49,8 +51,8 @@ def _run(args: argparse.Namespace) -> int:
             now = parse_timestamp(args.now, resource="cswidget sandbox", field="--now")
         except ValidationError:
             raise UsageError(f"--now: not an ISO 8601 time: {args.now!r}") from None
-    if not 0 < args.port < 65536:
-        raise UsageError(f"--port: must be 1 to 65535, not {args.port}")
+    if not 0 <= args.port < 65536:
+        raise UsageError(f"--port: must be 0 (any free port) to 65535, not {args.port}")
     try:
         from ..sandbox.server import listen, serve
     except MissingExtraError as missing:
