@@ -3,8 +3,8 @@
     from cswidget.sandbox import create_app
     app = create_app(db=":memory:", seed="demo")
 
-Needs the `sandbox` extra (Starlette, uvicorn): from a clone,
-`pip install './cswidget[sandbox]'`.
+Needs the `sandbox` extra (Starlette, uvicorn): from the clone's folder,
+`pip install '.[sandbox]'`.
 """
 
 from __future__ import annotations
