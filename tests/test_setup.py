@@ -4,6 +4,7 @@ stop at once, saying so, before building anything."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -49,9 +50,13 @@ def two_commands_section() -> str:
 
 
 def test_the_readme_names_everything_the_two_commands_run() -> None:
+    # As a reader's shell runs it: under `make test` itself, a nested make
+    # would also print "make[1]: Entering directory".
+    environ = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     recipes = subprocess.run(
-        ["make", "-n", "-B", "demo", "test"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
+        ["make", "--no-print-directory", "-n", "-B", "demo", "test"],
+        cwd=ROOT, env=environ, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
     needed = {"make"} | set().union(*(programs(line) for line in recipes.splitlines()))
     # The tests themselves run Java for the Nu checker.
     if "ensure_java" in (ROOT / "tests" / "test_nu_html.py").read_text(encoding="utf-8"):
