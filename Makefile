@@ -25,20 +25,22 @@ $(VENV)/.test-installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[django,demo,lint,schema,sandbox,api]' --group dev
 	touch $@ $(VENV)/.demo-installed
 
-demo: $(VENV)/.demo-installed node_modules/.installed
+# node_modules first: without npm, stop before building .venv.
+demo: node_modules/.installed $(VENV)/.demo-installed
 	@echo "cswidget demo: http://$(HOST):$(PORT)"
 	CSWIDGET_DEMO_BASE_URL=http://$(HOST):$(PORT) $(PY) -m uvicorn demo_site.app:app --host $(HOST) --port $(PORT)
 
 # Node packages from package-lock.json: Turbo and htmx that the demo and the
 # lifecycle tests serve locally (never from a CDN), pyright for the recipes.
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm not found: install Node.js with npm (see README.md), then run make again" >&2; exit 1; }
 	npm ci --ignore-scripts --silent --no-audit --no-fund
 	touch $@
 
 # tests/ensure_chromium.py finds (or installs) a Chromium for Playwright.
 # The main suite runs on the default Python; then noxfile.py's framework
 # matrix: Django 6 on Python >= 3.12, and the oldest declared versions.
-test: $(VENV)/.test-installed node_modules/.installed
+test: node_modules/.installed $(VENV)/.test-installed
 	chromium="$$($(PY) tests/ensure_chromium.py)" && \
 	CSWIDGET_CHROMIUM="$$chromium" $(PY) -m pytest $(PYTEST_ARGS) && \
 	CSWIDGET_CHROMIUM="$$chromium" $(PY) -m nox --sessions django6 oldest

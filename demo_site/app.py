@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from cswidget.extras import MissingExtraError, installed
+
+if not installed("demo"):
+    raise MissingExtraError("demo", feature="the demo site")
+
 import os
 import re
 import secrets

@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import django
 
+from docsite import BuiltSite, build_site
 from worktree import work_tree_status
 
 # Django >= 6.0 (Python >= 3.12) only: its built-in CSP. The matrix's
@@ -45,3 +46,13 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
         for line in changed:
             reporter.write_line(f"  {line}", red=True)
     session.exitstatus = 1
+
+
+# --- The documentation site, built once per run into a temporary folder. ---
+
+
+@pytest.fixture(scope="session")
+def docs_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The site as `make docs` builds it (tests/docsite.py), shared by the
+    build test and the browser test of it."""
+    return build_site(tmp_path_factory.mktemp("site"))

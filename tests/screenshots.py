@@ -58,6 +58,16 @@ SHOTS: list[tuple[str, str, str, Any]] = [
     ("popover-phone.png", "phone", "/logged-in", open_survey),
     ("phone-hostile.png", "phone", "/hostile", scroll_to("table.corpus >> nth=3 >> caption")),
     ("phone-builder-errors.png", "phone", "/builder", builder_with_errors),
+    # The other pages of the demo, as a visitor first sees them.
+    ("prebuilt.png", "desktop", "/prebuilt", None),
+    ("native.png", "desktop", "/native", None),
+    ("scripted.png", "desktop", "/scripted", None),
+    ("deferred.png", "desktop", "/deferred", None),
+    ("csp.png", "desktop", "/csp", None),
+    ("consent.png", "desktop", "/consent", None),
+    ("turbo.png", "desktop", "/turbo", None),
+    ("htmx.png", "desktop", "/htmx", None),
+    ("auto-embed.png", "desktop", "/auto-embed", None),
 ]
 
 

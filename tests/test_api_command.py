@@ -121,7 +121,10 @@ def test_base_url_and_user_agent_come_from_cswidget_toml(
 
 def test_a_missing_user_agent_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["api", "--base-url", NOWHERE, "surveys", "list"]) == 2
-    assert "--user-agent (or user_agent in cswidget.toml) is required" in capsys.readouterr().err
+    assert (
+        "--user-agent (or CUSTOMERSURE_USER_AGENT, or user_agent in cswidget.toml) is required"
+        in (capsys.readouterr().err)
+    )
 
 
 def test_an_api_error_is_one_line_and_exit_1(
@@ -129,7 +132,10 @@ def test_an_api_error_is_one_line_and_exit_1(
 ) -> None:
     monkeypatch.setenv("CUSTOMERSURE_API_TOKEN", "fake")
     assert main(api(base_url, "surveys", "list")) == 1
-    assert capsys.readouterr().err.startswith("cswidget: error: 401 ")
+    # After the warning that a token other than the sandbox's went to a local server.
+    warning, error = capsys.readouterr().err.splitlines()
+    assert warning.startswith("cswidget: warning: CUSTOMERSURE_API_TOKEN is not the sandbox's")
+    assert error.startswith("cswidget: error: 401 ")
 
 
 def test_export_jsonl_streams_every_response_and_resumes(

@@ -75,15 +75,3 @@ def test_every_python_example_runs_and_says_what_the_page_says(
         "'field': 'email', 'error': 'invalid_format'"
     )
     assert "ORDER-1041 pending" in lines
-
-
-def test_the_sh_examples_name_real_commands() -> None:
-    from cswidget.api.command import _parser
-
-    parser = _parser()
-    for block in blocks("sh"):
-        for line in block.splitlines():
-            if line.startswith("cswidget api "):
-                words = re.findall(r'"[^"]*"|\S+', line.split("  #")[0])
-                arguments = [word.strip('"') for word in words[2:]]
-                parser.parse_args(arguments)  # raises on an unknown command or flag

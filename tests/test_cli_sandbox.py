@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -24,7 +25,8 @@ HEADERS = {
     ("argv", "message"),
     [
         (["sandbox", "--now", "yesterday"], "--now: not an ISO 8601 time: 'yesterday'"),
-        (["sandbox", "--port", "0"], "--port: must be 1 to 65535, not 0"),
+        (["sandbox", "--port", "-1"], "--port: must be 0 (any free port) to 65535, not -1"),
+        (["sandbox", "--port", "65536"], "--port: must be 0 (any free port) to 65535, not 65536"),
         (["sandbox", "--seed", "full"], "argument --seed: invalid choice: 'full'"),
     ],
 )
@@ -66,3 +68,28 @@ def test_the_command_serves_the_seeded_sandbox_with_a_frozen_clock() -> None:
         _, err = server.communicate(timeout=30)
     assert f"cswidget sandbox: {base} (database :memory:, frozen at 2023-08-19T16:30:14Z)" in err
     assert f"token: {DEFAULT_TOKEN}" in err
+
+
+@pytest.mark.parametrize("occupied", ["127.0.0.1", "0.0.0.0"])
+def test_a_busy_port_is_one_line_and_exit_2_before_anything_else(
+    occupied: str, tmp_path: Path
+) -> None:
+    with socket.socket() as occupier:
+        occupier.bind((occupied, 0))
+        occupier.listen()
+        port = occupier.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "cswidget", "sandbox", "--port", str(port), "--seed", "demo"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert (result.returncode, result.stdout) == (2, "")
+    # No banner first, and no database made (the default is in the working directory).
+    assert result.stderr == (
+        f"cswidget: error: cannot listen on 127.0.0.1 port {port}: Address already in use "
+        "(is another sandbox running? choose another --port)\n"
+    )
+    assert list(tmp_path.iterdir()) == []

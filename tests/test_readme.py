@@ -127,7 +127,9 @@ def test_the_sandbox_port_is_the_commands_default(capsys: pytest.CaptureFixture[
     from cswidget.cli import main
 
     assert main(["sandbox", "--help"]) == 0
-    assert f"--port PORT    port (default {SANDBOX_PORT})" in capsys.readouterr().out
+    assert f"--port PORT    port (default {SANDBOX_PORT}; 0: any free port)" in (
+        capsys.readouterr().out
+    )
 
 
 def test_every_relative_link_in_the_readme_exists() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import rules
 from .errors import FieldError, ValidationError
+from .extras import MissingExtraError, installed
 from .vocabulary import (
     FORBIDDEN_VALUE,
     INVALID_FORMAT,
@@ -117,21 +118,13 @@ def validate(name: str, instance: object) -> None:
 
     The slow, reference path (for tests, tooling and the CLI); rendering uses
     the equivalent fast checks. Raises `ValidationError` with every problem.
-    Needs jsonschema (the `schema` extra: `pip install './cswidget[schema]'`
-    from a clone); without it, raises
-    `ModuleNotFoundError` saying how to install it.
+    Needs jsonschema (the `schema` extra: `pip install '.[schema]'` from the
+    clone's folder); without it, raises `cswidget.extras.MissingExtraError`
+    (a `ModuleNotFoundError`) saying how to install it.
     """
-    try:
-        import jsonschema  # deferred: costly to import, and rendering never needs it
-    except ModuleNotFoundError as error:
-        if error.name != "jsonschema":
-            raise
-        raise ModuleNotFoundError(
-            "cswidget.schemas.validate needs jsonschema, which is not installed: "
-            "install cswidget with its schema extra (from a clone: "
-            "pip install './cswidget[schema]'), or install jsonschema itself",
-            name="jsonschema",
-        ) from None
+    if not installed("schema"):
+        raise MissingExtraError("schema", feature="cswidget.schemas.validate")
+    import jsonschema  # deferred: costly to import, and rendering never needs it
 
     validator = jsonschema.Draft202012Validator(schema(name))
     resource = _RESOURCES[name]

@@ -88,6 +88,10 @@ TOGGLE_CALL: Final = "CustomerSureSurveyWidget.toggleWidget();"
 
 # "All API access is over HTTPS, and accessed from the api.customersure.com domain."
 API_BASE_URL: Final = "https://api.customersure.com"
+# The token most of the seed's own examples send. The sandbox accepts it by
+# default, so those examples run as written; it is public, so it is never a
+# real account's token, and `cswidget api` refuses to send it anywhere else.
+SANDBOX_TOKEN: Final = "ec76c296df321768ba4cc41a445bfb6f"
 # "Accept: application/vnd.customersure.v1+json"
 API_MEDIA_TYPE: Final = "application/vnd.customersure.v1+json"
 # "Authorization: Token token=1234567890" (the examples also quote the token).

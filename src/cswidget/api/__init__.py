@@ -21,6 +21,11 @@ generated sync twins), `command` (`cswidget api ...`).
 
 from __future__ import annotations
 
+from ..extras import MissingExtraError, installed
+
+if not installed("api"):
+    raise MissingExtraError("api", feature="cswidget.api")
+
 from .async_client import AsyncClient as AsyncClient
 from .client import Client as Client
 from .endpoints import Period as Period

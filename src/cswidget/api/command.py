@@ -10,12 +10,18 @@
     cswidget api sites update hq --name "Main Office"
     cswidget api surveys list
 
-`--base-url` and `--user-agent` may also come from `cswidget.toml`
-(`base_url`, `user_agent`); flags win. The token never comes from a flag
-or a file: flags land in shell history and files in repositories.
+`--base-url` and `--user-agent` may also come from `CUSTOMERSURE_API_URL`
+and `CUSTOMERSURE_USER_AGENT`, or from `cswidget.toml` (`base_url`,
+`user_agent`), in that order; the default address is the real API. The
+token never comes from a flag or a file: flags land in shell history and
+files in repositories. Commands that change data print the address on
+stderr, and ask first when it is not local (`--yes` answers for scripts);
+the sandbox's token is never sent to a host that is not local (see
+cswidget.api.target).
 
 Exit status: 0 success; 1 the API refused something (rows rejected, an
-error status); 2 bad input (flags, files, values), and then nothing is sent.
+error status); 2 bad input (flags, files, values) or a target refused or
+not confirmed, and then nothing is sent.
 Lists and results print as JSON (one object per line for lists).
 """
 
@@ -29,19 +35,32 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+import httpx
+
 from ..errors import ValidationError
 from ..safetext import shown
 from ..vocabulary import DATE_PERIODS
 from .client import Client
 from .csvfile import CellTooLong
+from .endpoints import create_site, update_site
 from .errors import APIError
 from .export import Progress, export_responses
 from .resume import Resumed, resume_export
 from .schedule import schedule_requests
+from .target import (
+    TOKEN_VARIABLE,
+    USER_AGENT_VARIABLE,
+    Target,
+    TargetError,
+    check_token,
+    choose,
+    confirm,
+    resolve_target,
+    token_warning,
+)
 
 __all__ = ["TOKEN_VARIABLE", "main"]
 
-TOKEN_VARIABLE = "CUSTOMERSURE_API_TOKEN"
 PROG = "cswidget api"
 # The most of an API error's text printed: its message and every field error.
 MAX_ERROR_LINE = 2000
@@ -61,23 +80,29 @@ def main(
     *,
     defaults: Mapping[str, str] | None = None,
     environ: Mapping[str, str] | None = None,
+    settings_source: str = "cswidget.toml",
+    transport: httpx.BaseTransport | None = None,
 ) -> int:
     """Run `cswidget api` with `argv`; `defaults` are settings-file values
-    (`base_url`, `user_agent`), `environ` the environment (for the token)."""
+    (`base_url`, `user_agent`) read from `settings_source`, `environ` the
+    environment (token, address, user agent), `transport` an httpx
+    transport to answer requests in-process (for tests)."""
     environ = os.environ if environ is None else environ
     try:
         try:
             args = _parser().parse_args(argv)
         except SystemExit as exit:  # --help
             return int(exit.code or 0)
-        client = None if getattr(args, "dry_run", False) else _client(args, defaults or {}, environ)
+        client = None
+        if not getattr(args, "dry_run", False):
+            client, args.target = _client(args, defaults or {}, environ, settings_source, transport)
         handler: Callable[[Any, argparse.Namespace], int] = args.handler
         try:
             return handler(client, args)
         finally:
             if client is not None:
                 client.close()
-    except BadInput as error:
+    except (BadInput, TargetError) as error:
         print(f"cswidget: error: {error}", file=sys.stderr)
         return 2
     except ValidationError as error:
@@ -101,29 +126,61 @@ def _one_line(error: APIError) -> str:
 
 
 def _client(
-    args: argparse.Namespace, defaults: Mapping[str, str], environ: Mapping[str, str]
-) -> Client:
+    args: argparse.Namespace,
+    defaults: Mapping[str, str],
+    environ: Mapping[str, str],
+    settings_source: str,
+    transport: httpx.BaseTransport | None,
+) -> tuple[Client, Target]:
     token = environ.get(TOKEN_VARIABLE, "")
     if not token:
         raise BadInput(f"set {TOKEN_VARIABLE} to your API token (never a flag or a file)")
-    user_agent = args.user_agent or defaults.get("user_agent")
-    if not user_agent:
+    user_agent = choose(
+        flag=args.user_agent, flag_name="--user-agent", variable=USER_AGENT_VARIABLE,
+        key="user_agent", environ=environ, settings=defaults, settings_source=settings_source,
+    )  # fmt: skip
+    if user_agent is None:
         raise BadInput(
-            "--user-agent (or user_agent in cswidget.toml) is required: your company name "
-            "as in your CustomerSure account"
+            f"--user-agent (or {USER_AGENT_VARIABLE}, or user_agent in {settings_source}) is "
+            "required: your company name as in your CustomerSure account"
         )
-    base_url = args.base_url or defaults.get("base_url")
-    options: dict[str, Any] = {"base_url": base_url} if base_url else {}
+    target = resolve_target(
+        flag=args.base_url, environ=environ, settings=defaults, settings_source=settings_source
+    )
+    check_token(token, target)
     try:
-        return Client(token, user_agent=user_agent, **options)
+        client = Client(
+            token, user_agent=user_agent.value, base_url=str(target.url), transport=transport
+        )
     except ValueError as error:
         raise BadInput(str(error)) from None
+    warning = token_warning(token, target)
+    if warning:
+        print(warning, file=sys.stderr)
+    return client, target
+
+
+def _before_writing(args: argparse.Namespace, action: str | None) -> None:
+    """Ask before `action` changes data on a host that is not local (None:
+    nothing to ask), then say where the writes go."""
+    if action is not None:
+        confirm(action, target=args.target, assume_yes=args.yes, stdin=sys.stdin, stderr=sys.stderr)
+    print(f"cswidget: target {args.target.describe()}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Call the CustomerSure REST API v1.")
-    parser.add_argument("--base-url", metavar="URL", help="API address (default: the real API)")
-    parser.add_argument("--user-agent", metavar="NAME", help="your company name (required)")
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="API address (else $CUSTOMERSURE_API_URL, base_url in cswidget.toml, the real API)",
+    )
+    parser.add_argument(
+        "--user-agent",
+        metavar="NAME",
+        help="your company name (required: else $CUSTOMERSURE_USER_AGENT or cswidget.toml)",
+    )
+    parser.add_argument("--yes", action="store_true", help=_YES_HELP)
     resources = parser.add_subparsers(title="resources", metavar="RESOURCE", required=True)
 
     responses = resources.add_parser("responses", help="feedback responses")
@@ -180,12 +237,13 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--region", required=required)
         command.add_argument("--city")
         command.add_argument("--site-type")
-    site_create.set_defaults(
-        handler=lambda client, args: _print(client.sites.create(**_site(args)))
-    )
-    site_update.set_defaults(
-        handler=lambda client, args: _print(client.sites.update(args.id, **_site(args)))
-    )
+    site_create.set_defaults(handler=_create_site)
+    site_update.set_defaults(handler=_update_site)
+    # Commands that change data: `--yes` also after the command, where scripts put it.
+    for command in (create, site_create, site_update):
+        command.add_argument(
+            "--yes", action="store_true", default=argparse.SUPPRESS, help=_YES_HELP
+        )
 
     surveys = resources.add_parser("surveys", help="surveys")
     surveys_commands = surveys.add_subparsers(metavar="COMMAND", required=True)
@@ -193,6 +251,34 @@ def _parser() -> argparse.ArgumentParser:
         handler=lambda client, args: _print_all(client.surveys.list())
     )
     return parser
+
+
+_YES_HELP = "change data on a host that is not local without asking (for scripts)"
+
+
+def _create_site(client: Client, args: argparse.Namespace) -> int:
+    create_site(_site(args))  # checked before asking: bad input asks nothing
+    _before_writing(args, f"create site {args.site_code!r}")
+    return _print(client.sites.create(**_site(args)))
+
+
+def _update_site(client: Client, args: argparse.Namespace) -> int:
+    update_site(args.id, _site(args))
+    changes = ", ".join(_site(args)) or "nothing"
+    _before_writing(args, f"change site {args.id!r} ({changes})")
+    return _print(client.sites.update(args.id, **_site(args)))
+
+
+def _before_creating_requests(args: argparse.Namespace, text: str) -> None:
+    """Ask before the rows that pass the local checks become feedback requests
+    (each may email a customer) on a host that is not local."""
+    action = None
+    if not (args.target.local or args.yes):
+        checked = schedule_requests(None, text)
+        count = checked.rows - len(checked.rejected)
+        plural = "s" if count != 1 else ""
+        action = f"create {count} feedback request{plural} (from {args.csv!r})" if count else None
+    _before_writing(args, action)
 
 
 def _print(result: Any) -> int:
@@ -317,6 +403,8 @@ def _create_requests(client: Client | None, args: argparse.Namespace) -> int:
         args.report or (("requests" if args.csv == "-" else args.csv) + ".report.json")
     )
     try:
+        if client is not None:
+            _before_creating_requests(args, text)
         report = schedule_requests(client, text)
     except ValueError as error:  # no header, a column twice
         raise BadInput(f"--csv: {error}") from None

@@ -25,6 +25,11 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from ..extras import MissingExtraError, installed
+
+if not installed("lint"):
+    raise MissingExtraError("lint", feature="cswidget lint")
+
 import html5lib
 from html5lib import _tokenizer, html5parser
 from html5lib.constants import tokenTypes

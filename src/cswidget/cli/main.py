@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from ..extras import MissingExtraError
 from ..schemas import SCHEMA_NAMES, schema
 from .errors import InvalidParams, UsageError, print_validation_error
 from .options import PARTS
@@ -264,13 +265,8 @@ def _schema(args: argparse.Namespace) -> int:
 def _lint(args: argparse.Namespace) -> int:
     try:
         from .lint import run_lint
-    except ModuleNotFoundError as error:
-        if error.name != "html5lib":
-            raise
-        raise UsageError(
-            "lint needs html5lib: install cswidget with its lint extra "
-            "(from a clone: pip install './cswidget[lint]'), or install html5lib itself"
-        ) from None
+    except MissingExtraError as missing:
+        raise UsageError(str(missing)) from None
     return run_lint(args)
 
 
@@ -278,14 +274,9 @@ def _api(argv: list[str]) -> int:
     # Imported when used: httpx is the `api` extra's, not every command's.
     try:
         from ..api.command import main as api_main
-    except ModuleNotFoundError as error:
-        if error.name != "httpx":
-            raise
-        raise UsageError(
-            "api needs httpx: install cswidget with its api extra "
-            "(from a clone: pip install './cswidget[api]'), or install httpx itself"
-        ) from None
+    except MissingExtraError as missing:
+        raise UsageError(str(missing)) from None
     settings = load_settings(Path.cwd())
     names: tuple[str, ...] = ("base_url", "user_agent")
     defaults = {key: str(settings.values[key]) for key in names if key in settings.values}
-    return api_main(argv, defaults=defaults)
+    return api_main(argv, defaults=defaults, settings_source=settings.source or "cswidget.toml")

@@ -13,7 +13,8 @@ from typing import Any
 
 from ..api_rules import parse_timestamp
 from ..errors import ValidationError
-from .errors import UsageError
+from ..extras import MissingExtraError
+from .errors import UsageError, reason
 
 __all__ = ["add_sandbox_command"]
 
@@ -29,7 +30,9 @@ def add_sandbox_command(commands: Any) -> None:
         "with its rules and errors, from a SQLite database.",
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
-    sandbox.add_argument("--port", type=int, default=8010, help="port (default 8010)")
+    sandbox.add_argument(
+        "--port", type=int, default=8010, help="port (default 8010; 0: any free port)"
+    )
     sandbox.add_argument(
         "--db", default=DEFAULT_DB, metavar="PATH", help=f"SQLite file or :memory: ({DEFAULT_DB})"
     )
@@ -48,15 +51,18 @@ def _run(args: argparse.Namespace) -> int:
             now = parse_timestamp(args.now, resource="cswidget sandbox", field="--now")
         except ValidationError:
             raise UsageError(f"--now: not an ISO 8601 time: {args.now!r}") from None
-    if not 0 < args.port < 65536:
-        raise UsageError(f"--port: must be 1 to 65535, not {args.port}")
+    if not 0 <= args.port < 65536:
+        raise UsageError(f"--port: must be 0 (any free port) to 65535, not {args.port}")
     try:
-        from ..sandbox.server import serve
-    except ModuleNotFoundError as missing:
+        from ..sandbox.server import listen, serve
+    except MissingExtraError as missing:
+        raise UsageError(str(missing)) from None
+    # Before anything is printed or a database made: a taken port is one line.
+    try:
+        sock = listen(host=args.host, port=args.port)
+    except OSError as error:
         raise UsageError(
-            f"cswidget sandbox needs {missing.name}: install cswidget with its sandbox extra "
-            "(from a clone: pip install './cswidget[sandbox]')"
+            f"cannot listen on {args.host} port {args.port}: {reason(error)} "
+            "(is another sandbox running? choose another --port)"
         ) from None
-    return serve(
-        host=args.host, port=args.port, db=args.db, token=args.token, seed=args.seed, now=now
-    )
+    return serve(sock=sock, db=args.db, token=args.token, seed=args.seed, now=now)

@@ -5,5 +5,13 @@
     {% load cswidget %}
     {% cswidget_embed "AKknWccEFf7" customer=customer metadata=order %}
 
-Needs the `cswidget[django]` extra; `import cswidget` never imports Django.
+Needs the `django` extra (from the clone's folder: `pip install '.[django]'`);
+`import cswidget` never imports Django.
 """
+
+from __future__ import annotations
+
+from ..extras import MissingExtraError, installed
+
+if not installed("django"):
+    raise MissingExtraError("django", feature="cswidget.django")

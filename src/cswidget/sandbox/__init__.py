@@ -3,11 +3,16 @@
     from cswidget.sandbox import create_app
     app = create_app(db=":memory:", seed="demo")
 
-Needs the `sandbox` extra (Starlette, uvicorn): from a clone,
-`pip install './cswidget[sandbox]'`.
+Needs the `sandbox` extra (Starlette, uvicorn): from the clone's folder,
+`pip install '.[sandbox]'`.
 """
 
 from __future__ import annotations
+
+from ..extras import MissingExtraError, installed
+
+if not installed("sandbox"):
+    raise MissingExtraError("sandbox", feature="cswidget.sandbox")
 
 from .app import API_PATHS as API_PATHS
 from .app import DEFAULT_BASE_URL as DEFAULT_BASE_URL
