@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -93,3 +94,59 @@ def test_a_busy_port_is_one_line_and_exit_2_before_anything_else(
         "(is another sandbox running? choose another --port)\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+SERVE_WITH_DEADLINE = """
+import sys
+from cswidget.sandbox.server import listen, serve
+sock = listen(host="127.0.0.1", port=0)
+print(sock.getsockname()[1], flush=True)
+serve(sock=sock, db=":memory:", request_timeout=float(sys.argv[1]))
+"""
+
+
+def closed_after(sock: socket.socket, limit: float) -> float | None:
+    """Seconds until the server closes `sock` (None if it is still open after `limit`)."""
+    start = time.monotonic()
+    sock.settimeout(limit)
+    try:
+        while sock.recv(4096):
+            pass  # an answer (a 400, say) before the close
+    except TimeoutError:
+        return None
+    except ConnectionResetError:
+        pass
+    return time.monotonic() - start
+
+
+def test_slow_and_silent_clients_are_cut_off_after_the_request_timeout() -> None:
+    # Issue 18: slowloris connections stayed open for ever (306 after 100 s).
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVE_WITH_DEADLINE, "1.0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    with server, contextlib.ExitStack() as sockets:
+        sockets.callback(server.terminate)
+        assert server.stdout is not None
+        port = int(server.stdout.readline())
+        silent, slow_headers, slow_body, prompt = (
+            sockets.enter_context(socket.create_connection(("127.0.0.1", port), timeout=10))
+            for _ in range(4)
+        )
+        slow_headers.sendall(b"GET /surveys HTTP/1.1\r\nHost: x\r\n")
+        slow_body.sendall(
+            b'POST /sites HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"site_code"'
+        )
+        # A request that arrives whole, in pieces, within the deadline is answered.
+        prompt.sendall(b"GET /openapi.json HTTP/1.1\r\n")
+        prompt.sendall(b"Host: x\r\n\r\n")
+        assert prompt.recv(12) == b"HTTP/1.1 200"
+        for sock in (silent, slow_headers, slow_body):
+            elapsed = closed_after(sock, limit=20)
+            assert elapsed is not None, "still open"
+            assert elapsed < 10
+        # After an answer, the open connection is idle, not arriving: the
+        # keep-alive timer (75 s) is uvicorn's, so it is still open here.
+        assert closed_after(prompt, limit=2.5) is None
