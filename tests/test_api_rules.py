@@ -355,7 +355,8 @@ def test_timestamps_at_the_edges(text: str, accepted: bool) -> None:
     ("value", "expected"),
     [(1, 1), ("1484", 1484), (MAX_ID, MAX_ID), (str(MAX_ID), MAX_ID), (0, None), ("0", None),
      ("01484", None), (MAX_ID + 1, None), (str(MAX_ID + 1), None), (True, None), ("1484\n", None),
-     ("\uff11", None), (1.0, None)],
+     ("\uff11", None), (1.0, 1), (1484.0, 1484), (1.5, None), (0.0, None),
+     (float(MAX_ID + 1), None), (float("inf"), None), (float("nan"), None)],
 )  # fmt: skip
 def test_ids_are_integers_from_1_or_their_digits(value: object, expected: int | None) -> None:
     errors: list[Any] = []

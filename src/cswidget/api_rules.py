@@ -194,8 +194,9 @@ def check_id(value: object, *, resource: str, field: str, errors: list[FieldErro
     """A positive integer id, given as a JSON integer or as its digits.
 
     The seed shows ids both ways ("survey_id": 1484 and "id": "1"), so both
-    are accepted: an integer from 1 to MAX_ID, or its digits without a
-    leading zero (ID_TEXT_PATTERN); problems go to `errors`.
+    are accepted: an integer from 1 to MAX_ID (1484.0 too, as JSON Schema
+    counts it), or its digits without a leading zero (ID_TEXT_PATTERN);
+    problems go to `errors`.
 
     >>> errors: list[FieldError] = []
     >>> check_id("1484", resource="/feedback_requests/", field="survey_id", errors=errors)
@@ -205,6 +206,10 @@ def check_id(value: object, *, resource: str, field: str, errors: list[FieldErro
         return int(value)
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID:
         return value
+    # JSON Schema's integer is any number without a fraction, so 1484.0 is
+    # the document's integer 1484 (Schemathesis sends such ids).
+    if isinstance(value, float) and value.is_integer() and 1 <= value <= MAX_ID:
+        return int(value)
     errors.append(
         FieldError(
             resource,
