@@ -11,6 +11,7 @@ import pytest
 from hypothesis import strategies as st
 
 from cswidget.api_rules import (
+    EMAIL_PATTERN,
     ID_TEXT_PATTERN,
     MAX_ID,
     NONBLANK_TEXT_PATTERN,
@@ -399,3 +400,19 @@ def test_the_nonblank_pattern_is_the_rules_required_text(text: str) -> None:
         else None
     )
     assert (re.fullmatch(NONBLANK_TEXT_PATTERN, text) is not None) == (required is not None)
+
+
+@pytest.mark.parametrize(
+    ("email", "accepted"),
+    [("kate@example.com", True), ("a\x1cb@c.d", False), ("a\x85b@c.d", False),
+     ("a\xa0b@c.d", False), ("a\u3000b@c.d", False), ("a\ufeffb@c.d", True)],
+)  # fmt: skip
+def test_email_space_is_what_str_isspace_calls_space(email: str, accepted: bool) -> None:
+    # The document states EMAIL_PATTERN with that class spelled out, so an
+    # ECMA-262 reader (tests/test_openapi_patterns.py) agrees with the server.
+    body = {**SEED_EXAMPLE, "email": email}
+    if accepted:
+        assert check_feedback_request(body, now=NOW)["email"] == email
+    else:
+        assert [(e["field"], e["error"]) for e in errors_of(body)] == [("email", "invalid_format")]
+    assert (re.fullmatch(EMAIL_PATTERN, email) is not None) == accepted

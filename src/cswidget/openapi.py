@@ -597,12 +597,12 @@ HEADERS: Final = {
     },
     TOTAL_PAGES_HEADER: {
         "description": "How many pages the list has.",
-        "schema": {"type": "string", "pattern": "^[1-9][0-9]*$"},
+        "schema": {"type": "string", "pattern": "^[1-9][0-9]*$(?!\\n)"},
         "example": "2",
     },
     TOTAL_COUNT_HEADER: {
         "description": "How many items the list has.",
-        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        "schema": {"type": "string", "pattern": "^[0-9]+$(?!\\n)"},
         "example": "31",
     },
     "WWW-Authenticate": {
