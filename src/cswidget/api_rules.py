@@ -378,11 +378,10 @@ email_template_id: required
     email: str | None = None
     if body.get("email") is not None or not is_sms:
         email = _text(body, "email", resource=resource, errors=errors, required=not is_sms)
-        if email is not None:
-            if not _EMAIL.search(email):
-                info = {VALID_FORMAT: EMAIL_PATTERN}
-                errors.append(FieldError(resource, "email", INVALID_FORMAT, info))
-                email = None
+        if email is not None and not _EMAIL.search(email):
+            info = {VALID_FORMAT: EMAIL_PATTERN}
+            errors.append(FieldError(resource, "email", INVALID_FORMAT, info))
+            email = None
     send_at = _time(body, "send_at", resource=resource, field="send_at", now=now, errors=errors)
     survey_id = None
     if body.get("survey_id") is None:
