@@ -12,13 +12,15 @@ every exchange then holds each such answer to a reason named here
 created feedback requests and sites (201), from the document's examples and
 links, which carry the demo account's real survey and template ids.
 
-Negative mode stays off: Schemathesis sends its own `User-Agent`
-(`schemathesis/<version>`) whenever a generated case leaves that required
-header out, so "a request without User-Agent" never leaves the machine
-without one and the sandbox rightly accepts it (transport/prepare.py's
-default headers); and a case missing `Authorization` is sent with an empty
-`User-Agent`, which the API refuses first (403, the seed's order) where
-Schemathesis expects 401.
+Negative mode stays off, for what Schemathesis 4.32.5 does, not what the
+sandbox does: its fuzzing phase sends cases that drop the required
+`User-Agent` with its own (`schemathesis/<version>`, transport/prepare.py's
+default headers), which the sandbox rightly accepts ("schema-violating
+request accepted"); its coverage case for a missing `Authorization` goes
+without a `User-Agent` too, which the API refuses first (403, the seed's
+order) where the check expects 401; and a `before_call` hook that drops the
+default header crashes it ("send() got multiple values for keyword argument
+'headers'").
 """
 
 from __future__ import annotations
