@@ -28,6 +28,9 @@ OTHER = {
     "pip": "tests/test_install_docs.py runs every pip install line",
     "curl": "tests/test_sandbox_docs.py replays the curl transcript",
     "python": "benchmarks: timings, not run by tests (docs/performance.md)",
+    "openapi-python-client": "tests/test_openapi_generators.py runs the generate blocks as written",
+    "openapi-generator-cli": "tests/test_openapi_generators.py runs the generate blocks as written",
+    "cd": "tests/test_openapi_generators.py (the generate blocks' own folder)",
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import strategies as st
 
 from cswidget.api_rules import (
+    EMAIL_PATTERN,
     ID_TEXT_PATTERN,
     MAX_ID,
     NONBLANK_TEXT_PATTERN,
@@ -355,7 +356,8 @@ def test_timestamps_at_the_edges(text: str, accepted: bool) -> None:
     ("value", "expected"),
     [(1, 1), ("1484", 1484), (MAX_ID, MAX_ID), (str(MAX_ID), MAX_ID), (0, None), ("0", None),
      ("01484", None), (MAX_ID + 1, None), (str(MAX_ID + 1), None), (True, None), ("1484\n", None),
-     ("\uff11", None), (1.0, None)],
+     ("\uff11", None), (1.0, 1), (1484.0, 1484), (1.5, None), (0.0, None),
+     (float(MAX_ID + 1), None), (float("inf"), None), (float("nan"), None)],
 )  # fmt: skip
 def test_ids_are_integers_from_1_or_their_digits(value: object, expected: int | None) -> None:
     errors: list[Any] = []
@@ -398,3 +400,19 @@ def test_the_nonblank_pattern_is_the_rules_required_text(text: str) -> None:
         else None
     )
     assert (re.fullmatch(NONBLANK_TEXT_PATTERN, text) is not None) == (required is not None)
+
+
+@pytest.mark.parametrize(
+    ("email", "accepted"),
+    [("kate@example.com", True), ("a\x1cb@c.d", False), ("a\x85b@c.d", False),
+     ("a\xa0b@c.d", False), ("a\u3000b@c.d", False), ("a\ufeffb@c.d", True)],
+)  # fmt: skip
+def test_email_space_is_what_str_isspace_calls_space(email: str, accepted: bool) -> None:
+    # The document states EMAIL_PATTERN with that class spelled out, so an
+    # ECMA-262 reader (tests/test_openapi_patterns.py) agrees with the server.
+    body = {**SEED_EXAMPLE, "email": email}
+    if accepted:
+        assert check_feedback_request(body, now=NOW)["email"] == email
+    else:
+        assert [(e["field"], e["error"]) for e in errors_of(body)] == [("email", "invalid_format")]
+    assert (re.fullmatch(EMAIL_PATTERN, email) is not None) == accepted

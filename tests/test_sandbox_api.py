@@ -145,6 +145,27 @@ def test_bodies_are_capped(client: httpx.Client) -> None:
     assert response.status_code == 413
 
 
+@pytest.mark.parametrize(
+    ("content_type", "status"),
+    [(None, 422), ("application/json", 422), ("application/json; charset=utf-8", 422),
+     (f"{API_MEDIA_TYPE}", 422), ("Application/JSON", 422), ("text/plain", 415),
+     ("application/x-www-form-urlencoded", 415), ("application/problem+json", 415), ("", 415)],
+)  # fmt: skip
+def test_a_body_labelled_as_anything_but_json_is_415(
+    client: httpx.Client, content_type: str | None, status: int
+) -> None:
+    # As the OpenAPI document declares, and as Prism mocking it answers:
+    # the API's media type or plain JSON; unlabelled bodies are read as JSON.
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    response = client.post("/sites", content=b'{"name": "HQ"}', headers=headers)
+    assert response.status_code == status, response.text
+    if status == 415:
+        assert response.json() == {
+            "message": f"Unsupported request body media type, must be: {API_MEDIA_TYPE} "
+            "(or application/json)"
+        }
+
+
 def test_unpermitted_parameters_are_403_naming_them(client: httpx.Client) -> None:
     # A lone surrogate key, as JSON writes it (no encoder would send it raw).
     body = json.dumps({**NEW_REQUEST, "colour": "red", "\ud800": 1}).encode()

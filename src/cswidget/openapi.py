@@ -11,8 +11,12 @@ examples and links. The sandbox serves it at `/openapi.json`:
     ('3.1.0', 'getNps')
 
 Every body is `application/vnd.customersure.v1+json`, the media type the
-API requires in `Accept`; request bodies may also be `application/json`,
-as the seed's own examples send them.
+API requires in `Accept`. The server also takes request bodies labelled
+`application/json`, as the seed's own examples send them: the same JSON
+(RFC 6839's `+json` suffix), which mock servers such as Prism match the same
+way; the document declares one media type per body because two with one
+schema make openapi-python-client 0.29.1 generate code that does not import
+(its issues #1451 and #1276).
 """
 
 from __future__ import annotations
@@ -44,13 +48,27 @@ from .vocabulary import (
     WWW_AUTHENTICATE,
 )
 
-__all__ = ["MAX_BODY_BYTES", "MAX_PAGE", "OPERATIONS", "PERIOD_NAMES", "Operation", "document"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MAX_PAGE",
+    "OPERATIONS",
+    "PERIOD_NAMES",
+    "REQUEST_MEDIA_TYPES",
+    "UNSUPPORTED_MEDIA_TYPE_MESSAGE",
+    "Operation",
+    "document",
+]
 
 # A feedback request at every documented limit (100 data entries, 10
 # reminders) is about 20 KB as JSON; 64 KiB leaves room and no more.
 MAX_BODY_BYTES: Final = 64 * 1024
 MAX_PAGE: Final = 1_000_000
 JSON_MEDIA_TYPE: Final = "application/json"
+# The media types a request body may be labelled with (sandbox.http checks it).
+REQUEST_MEDIA_TYPES: Final = (API_MEDIA_TYPE, JSON_MEDIA_TYPE)
+UNSUPPORTED_MEDIA_TYPE_MESSAGE: Final = (
+    f"Unsupported request body media type, must be: {API_MEDIA_TYPE} (or {JSON_MEDIA_TYPE})"
+)
 # Names for the period values in generated code (x-enum-varnames): a
 # client reads Period.THIRTY_DAYS, not Period.VALUE_1.
 PERIOD_NAMES: Final = {
@@ -327,6 +345,10 @@ def _query(
     return parameter
 
 
+# Path examples name rows of the demo account (`--seed demo`), so a tool
+# that sends them (Schemathesis' examples phase) reads something real:
+# request and response 1 (the seed retrieves /feedback_responses/1), the
+# site "newcastle", staff member 98723.
 def _path_id(schema: dict[str, Any], description: str, example: Any) -> dict[str, Any]:
     return {
         "name": "id",
@@ -411,7 +433,7 @@ OPERATIONS: Final[tuple[Operation, ...]] = (
         "get", "/feedback_requests/{id}", "getFeedbackRequest", "Feedback requests",
         "Retrieve a feedback request", "One feedback request by its id.",
         "FeedbackRequest", example=FEEDBACK_REQUEST, not_found=True,
-        parameters=(_path_id(ID_SCHEMA, "The feedback request's id.", 208073),),
+        parameters=(_path_id(ID_SCHEMA, "The feedback request's id.", 1),),
     ),
     Operation(
         "get", "/feedback_responses", "listFeedbackResponses", "Feedback responses",
@@ -433,7 +455,7 @@ OPERATIONS: Final[tuple[Operation, ...]] = (
         "get", "/feedback_responses/{id}", "getFeedbackResponse", "Feedback responses",
         "Retrieve a feedback response", "One feedback response by its id.",
         "FeedbackResponse", example=FEEDBACK_RESPONSE, not_found=True,
-        parameters=(_path_id(ID_SCHEMA, "The feedback response's id.", 16163),),
+        parameters=(_path_id(ID_SCHEMA, "The feedback response's id.", 1),),
     ),
     _metric("getResponseRate", "/response_rate", "Retrieve your response rate", "ResponseRate",
             RESPONSE_RATE),
@@ -459,7 +481,7 @@ OPERATIONS: Final[tuple[Operation, ...]] = (
         "Site", example=SITE, not_found=True,
         parameters=(_path_id(
             {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_LENGTH},
-            "The site's id, or its site_code.", "111"),),
+            "The site's id, or its site_code.", "newcastle"),),
     ),
     Operation(
         "patch", "/sites/{id}", "updateSite", "Sites", "Update a site",
@@ -468,7 +490,7 @@ OPERATIONS: Final[tuple[Operation, ...]] = (
         not_found=True,
         parameters=(_path_id(
             {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_LENGTH},
-            "The site's id, or its site_code.", "111"),),
+            "The site's id, or its site_code.", "newcastle"),),
     ),
     Operation(
         "get", "/staff", "listStaff", "Staff", "List staff",
@@ -556,33 +578,46 @@ RESPONSES: Final = {
         f"The request body is larger than {MAX_BODY_BYTES} bytes.",
         f"Request body too large: at most {MAX_BODY_BYTES} bytes",
     ),
+    "UnsupportedMediaType": _error(
+        f"The request body is labelled neither {API_MEDIA_TYPE} nor {JSON_MEDIA_TYPE}.",
+        UNSUPPORTED_MEDIA_TYPE_MESSAGE,
+    ),
     "ValidationError": {
         "description": "Validation error: every problem at once, in errors[].",
         "content": _body(_ref("Error"), _plain(VALIDATION_ERROR)),
     },
     "ServerError": _error("Something went wrong at the server's end.", "Internal server error"),
 }
+_PAGE_URL: Final = "http://127.0.0.1:8010/sites?snapshot=4&page="
+# Each header has an example, so a mock server (Prism) answers with one
+# that its own schema accepts.
 HEADERS: Final = {
     "Link": {
         "description": 'The first, prev, next and last pages: <url>; rel="next", ... '
         "Follow rel=next to read a whole list.",
         "schema": {"type": "string"},
+        "example": f'<{_PAGE_URL}1>; rel="first", <{_PAGE_URL}2>; rel="next", '
+        f'<{_PAGE_URL}2>; rel="last"',
     },
     TOTAL_PAGES_HEADER: {
         "description": "How many pages the list has.",
-        "schema": {"type": "string", "pattern": "^[1-9][0-9]*$"},
+        "schema": {"type": "string", "pattern": "^[1-9][0-9]*$(?!\\n)"},
+        "example": "2",
     },
     TOTAL_COUNT_HEADER: {
         "description": "How many items the list has.",
-        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        "schema": {"type": "string", "pattern": "^[0-9]+$(?!\\n)"},
+        "example": "31",
     },
     "WWW-Authenticate": {
         "description": "How to authenticate.",
         "schema": {"type": "string", "const": WWW_AUTHENTICATE},
+        "example": WWW_AUTHENTICATE,
     },
     "Allow": {
         "description": "The methods the path takes.",
         "schema": {"type": "string"},
+        "example": "GET, POST",
     },
 }
 PARAMETERS: Final = {
@@ -623,6 +658,8 @@ def _schemas() -> dict[str, Any]:
             for property_schema in schema["properties"].values():
                 property_schema.pop("default", None)
         else:
+            # The server refuses a name it does not document (403).
+            schema["additionalProperties"] = False
             for property_schema in schema["properties"].values():
                 if property_schema.get("default") is None:
                     property_schema.pop("default", None)
@@ -663,6 +700,7 @@ def _operation(operation: Operation) -> dict[str, Any]:
     responses["406"] = _ref("NotAcceptable", "responses")
     if operation.body is not None:
         responses["413"] = _ref("TooLarge", "responses")
+        responses["415"] = _ref("UnsupportedMediaType", "responses")
     if operation.body is not None or operation.parameters:
         responses["422"] = _ref("ValidationError", "responses")
     responses["default"] = _ref("ServerError", "responses")
@@ -675,15 +713,11 @@ def _operation(operation: Operation) -> dict[str, Any]:
         "responses": responses,
     }
     if operation.body is not None:
-        example = operation.body_example
         spec["requestBody"] = {
             "required": True,
-            "content": {
-                # The seed's examples send application/json; generated
-                # clients may send the API's own media type: both are JSON.
-                media: {"schema": _ref(operation.body), "example": example}
-                for media in (API_MEDIA_TYPE, JSON_MEDIA_TYPE)
-            },
+            "description": f"JSON, labelled {API_MEDIA_TYPE} or, as the seed's examples send "
+            f"it, {JSON_MEDIA_TYPE}.",
+            "content": _body(_ref(operation.body), operation.body_example),
         }
     return spec
 
@@ -706,8 +740,8 @@ def document(*, base_url: str) -> dict[str, Any]:
                 "Every request sends three headers: `Accept: "
                 f"{API_MEDIA_TYPE}` (406 without it), a `User-Agent` naming your company "
                 '(403 without one) and `Authorization: Token token="<your token>"` (401 '
-                "without a valid one). Request bodies are JSON "
-                f"(`application/json` or `{API_MEDIA_TYPE}`); every answer is "
+                f"without a valid one). Request bodies are JSON, `{API_MEDIA_TYPE}` (or "
+                f"`{JSON_MEDIA_TYPE}`, as the seed sends them; 415 otherwise); every answer is "
                 f"`{API_MEDIA_TYPE}`, with blank fields as null, never omitted. Times are "
                 "ISO 8601, returned in UTC (`YYYY-MM-DDTHH:MM:SSZ`). Lists are paginated "
                 "(`page`, `per_page`) with `Link`, `X-Total-Pages` and `X-Total-Count` headers. "
