@@ -38,6 +38,7 @@ from .async_resources import (
 from .base import DEFAULT_TIMEOUT, BaseClient, Call, Page
 from .paging import AsyncPaginator
 from .retry import DEFAULT_RETRY, RetryPolicy
+from .routing import routed_transport
 
 __all__ = ["AsyncClient"]
 
@@ -77,6 +78,8 @@ class AsyncClient(BaseClient):
             retry=retry,
             clock=clock,
         )
+        if transport is None:  # cswidget.testing.sandbox() may stand in for the network
+            transport = routed_transport(self.base_url, httpx.AsyncBaseTransport)
         self._http = httpx.AsyncClient(transport=transport, **self._http_options())
         self._sleep = sleep or asyncio.sleep
         self.feedback_requests = AsyncFeedbackRequests(self)

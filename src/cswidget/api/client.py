@@ -37,6 +37,7 @@ from .resources import (
     TextMessageTemplates,
 )
 from .retry import DEFAULT_RETRY, RetryPolicy
+from .routing import routed_transport
 
 __all__ = ["Client"]
 
@@ -76,6 +77,8 @@ class Client(BaseClient):
             retry=retry,
             clock=clock,
         )
+        if transport is None:  # cswidget.testing.sandbox() may stand in for the network
+            transport = routed_transport(self.base_url, httpx.BaseTransport)
         self._http = httpx.Client(transport=transport, **self._http_options())
         self._sleep = sleep or time.sleep
         self.feedback_requests = FeedbackRequests(self)
