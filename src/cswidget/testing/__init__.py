@@ -44,10 +44,24 @@ _HOMES = {
 }
 
 
+# What the testing extra installs; a missing one gets a message saying so.
+EXTRA_PACKAGES = ("httpx", "starlette", "msgspec", "html5lib")
+
+
 def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'cswidget.testing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
+    try:
+        module = importlib.import_module(home)
+    except ModuleNotFoundError as error:
+        if error.name not in EXTRA_PACKAGES:
+            raise
+        raise ModuleNotFoundError(
+            f"cswidget.testing needs {error.name}, which is not installed: install cswidget "
+            "with its testing extra (from a clone: pip install './cswidget[testing]')",
+            name=error.name,
+        ) from None
+    value = getattr(module, name)
     globals()[name] = value
     return value

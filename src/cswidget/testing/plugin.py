@@ -53,7 +53,9 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 def _sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
-    from .handle import sandbox
+    # Imported here, through the package: without the testing extra the
+    # error says which package is missing and how to install it.
+    from . import sandbox
 
     with sandbox(**_options(request)) as handle:
         yield handle
