@@ -40,22 +40,17 @@ ASGIApp = Callable[
 ]
 
 
-def _local(request: httpx.Request, prefix: str, content: bytes | None = None) -> httpx.Request:
+def _local(request: httpx.Request, prefix: str) -> httpx.Request:
     """`request` addressed to the sandbox's own path (without `prefix`)."""
-    url = request.url
-    path = url.path
-    if prefix and (path == prefix or path.startswith(prefix + "/")):
-        url = url.copy_with(path=path[len(prefix) :] or "/")
-    if content is None:
-        return httpx.Request(
-            request.method,
-            url,
-            headers=request.headers,
-            stream=request.stream,
-            extensions=request.extensions,
-        )
+    path = request.url.path
+    if not prefix or not (path == prefix or path.startswith(prefix + "/")):
+        return request
     return httpx.Request(
-        request.method, url, headers=request.headers, content=content, extensions=request.extensions
+        request.method,
+        request.url.copy_with(path=path[len(prefix) :] or "/"),
+        headers=request.headers,
+        stream=request.stream,
+        extensions=request.extensions,
     )
 
 
@@ -78,9 +73,10 @@ class SandboxTransport(httpx.BaseTransport):
         self._prefix = prefix
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        # Read here, in the caller's thread: a sync body cannot be read from the loop.
-        local = _local(request, self._prefix, content=request.read())
-        status, headers, content = run_on_loop(self._exchange(local))
+        # Read here, in the caller's thread: a sync body cannot be read from
+        # the loop. Read, it is a ByteStream, which async code can read too.
+        request.read()
+        status, headers, content = run_on_loop(self._exchange(_local(request, self._prefix)))
         return httpx.Response(status, headers=headers, stream=httpx.ByteStream(content))
 
     async def _exchange(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:
