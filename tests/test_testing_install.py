@@ -8,7 +8,7 @@ dependencies at the lowest versions pyproject.toml allows, so the floors
 are tested too. The project is docs/testing.md's "The fixture" example, as
 the page shows it, plus a conftest.py that makes every internet socket fail.
 Then pytest-asyncio joins, and the async fixture passes under it, in its
-strict mode and its auto mode.
+strict mode and its auto mode; then pytest-socket, with --allow-unix-socket.
 """
 
 from __future__ import annotations
@@ -189,3 +189,9 @@ def test_done_when_a_users_project_passes_in_a_fresh_environment_without_the_net
     scope = "asyncio_default_fixture_loop_scope=function"
     assert passed(fresh.pytest(project, "-o", scope)) == 3
     assert passed(fresh.pytest(project, "-o", scope, "-o", "asyncio_mode=auto")) == 3
+
+    # pytest-socket, as docs/testing.md says: with --allow-unix-socket (an
+    # event loop's wake-up pair), as any asyncio test needs.
+    fresh.install("pytest-socket")
+    unix_only = ("--disable-socket", "--allow-unix-socket")
+    assert passed(fresh.pytest(project, "-o", scope, *unix_only)) == 3
