@@ -193,6 +193,16 @@ def test_a_client_built_inside_refuses_to_send_after_the_block() -> None:
         run_async(scenario())
 
 
+def test_a_client_of_an_ended_block_refuses_even_when_the_handle_runs_again() -> None:
+    handle = sandbox(now=NOW)
+    with handle:
+        first = Client("t", user_agent="Acme Ltd")
+    with handle:
+        with pytest.raises(RuntimeError, match="block that has ended"):
+            first.sites.get("leeds")
+        assert handle.client.sites.get("leeds").name == "Leeds Briggate"
+
+
 def test_the_handle_is_usable_only_inside_its_block() -> None:
     handle = sandbox(now=NOW)
     with pytest.raises(RuntimeError, match="use it inside its with block"):

@@ -110,14 +110,14 @@ class _SandboxApp:
 
     def __init__(self, *, any_token: bool, token: str) -> None:
         self.inner: Starlette | None = None
-        self._any_token = any_token
+        self.any_token = any_token
         self._authorization = f'{AUTHORIZATION_SCHEME} token="{token}"'.encode("latin-1")
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         inner = self.inner
         if inner is None:
             raise RuntimeError(_ENDED)
-        if scope["type"] == "http" and self._any_token:
+        if scope["type"] == "http" and self.any_token:
             scope = {**scope, "headers": self._with_token(scope["headers"])}
         await inner(scope, receive, send)
 
@@ -201,8 +201,9 @@ class Sandbox:
         """The token `.client` and `.async_client` send."""
         self.base_url = base_url.rstrip("/")
         """The URL the sandbox answers as, in `Link` headers and links."""
-        self.app: ASGIApp = _SandboxApp(any_token=token is None, token=self.token)
-        """The sandbox's ASGI app, to mount beside your own app."""
+        # One per block: what a block's clients reach refuses once it ends,
+        # even if the handle is entered again.
+        self._app = _SandboxApp(any_token=token is None, token=self.token)
         self.clock = Clock(self)
         self._state: _Running | None = None
         # Where this block's clock started: `reset()` goes back there.
@@ -215,6 +216,7 @@ class Sandbox:
             raise RuntimeError("this cswidget.testing.sandbox() is already running")
         clock_now = self._now or _utc(datetime.now(UTC))
         self._started_at = clock_now
+        self._app = _SandboxApp(any_token=self._app.any_token, token=self.token)
         self._state = self._fresh(clock_now)
         route_clients_to(self)
         return self
@@ -230,7 +232,7 @@ class Sandbox:
             return
         stop_routing_to(self)
         self._state = None
-        self._sandbox_app.inner = None
+        self._app.inner = None
         if state.client is not None:
             state.client.close()
         # An AsyncClient can only be closed on a loop; its transport holds
@@ -252,16 +254,19 @@ class Sandbox:
             state.async_client = None
         self.__exit__(kind, error, traceback)
 
-    @property
-    def _sandbox_app(self) -> _SandboxApp:
-        return cast(_SandboxApp, self.app)
-
     def _fresh(self, clock_now: datetime) -> _Running:
         store = fresh_store(seed=self.seed, now=self._now, clock=clock_now)
         store.link_base = self.base_url
         app = create_app(db=store, token=self.token, base_url=self.base_url, now=clock_now)
-        self._sandbox_app.inner = app
+        self._app.inner = app
         return _Running(store=store, app=app, clock_now=clock_now)
+
+    @property
+    def app(self) -> ASGIApp:
+        """The sandbox's ASGI app, to mount beside your own app (the same one
+        after `reset()`)."""
+        self._running()
+        return self._app
 
     def _running(self) -> _Running:
         if self._state is None:
