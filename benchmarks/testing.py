@@ -8,9 +8,10 @@
    the `customersure` fixture's work for a test that makes one call.
    Median of `--rounds`, with its parts measured the same way. Target:
    <= 5 ms.
-2. The same through pytest: a run of tests that each use the fixture for one
-   call, against a run of the same number of tests that do not; the
-   difference per test (pytest's own fixture machinery included).
+2. The same through pytest: runs of 50 and 250 tests that each use the
+   fixture for one call, against runs of as many tests that do not; the
+   difference of the slopes is the fixture's cost per test (pytest's fixture
+   machinery included), the process's one-off costs (imports, seeding) cancel.
 3. Outside a block: what the routing check adds to building a `Client`
    (one look at an empty list), against building the client.
 
@@ -41,7 +42,7 @@ from cswidget.testing import sandbox
 from cswidget.testing.prepared import fresh_store
 
 TARGET_MS = 5.0
-PYTEST_TESTS = 200
+PYTEST_TESTS = (50, 250)
 WITH_FIXTURE = """
 import pytest
 
@@ -81,9 +82,9 @@ def one_test() -> None:
         next(iter(customersure.client.sites.list()))
 
 
-def pytest_seconds(directory: Path, source: str) -> float:
+def pytest_seconds(directory: Path, source: str, count: int) -> float:
     test_file = directory / "test_bench.py"
-    test_file.write_text(source.format(count=PYTEST_TESTS), encoding="utf-8")
+    test_file.write_text(source.format(count=count), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
          "-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:django", str(test_file)],
@@ -92,7 +93,7 @@ def pytest_seconds(directory: Path, source: str) -> float:
         text=True,
         check=False,
     )  # fmt: skip
-    found = re.search(rf"^{PYTEST_TESTS} passed in ([0-9.]+)s", result.stdout, re.M)
+    found = re.search(rf"^{count} passed in ([0-9.]+)s", result.stdout, re.M)
     if result.returncode != 0 or found is None:
         raise SystemExit(f"pytest failed:\n{result.stdout}{result.stderr}")
     return float(found.group(1))
@@ -157,15 +158,17 @@ def main(argv: list[str] | None = None) -> int:
         f"{asyncio.run(in_a_running_loop()):8.3f}ms"
     )
 
+    few, many = PYTEST_TESTS
+    slopes = {}
     with tempfile.TemporaryDirectory() as directory:
-        with_fixture = pytest_seconds(Path(directory), WITH_FIXTURE)
-        without = pytest_seconds(Path(directory), WITHOUT_FIXTURE)
-    added = (with_fixture - without) / PYTEST_TESTS * 1e3
+        for name, source in (("with", WITH_FIXTURE), ("without", WITHOUT_FIXTURE)):
+            seconds = [pytest_seconds(Path(directory), source, count) for count in (few, many)]
+            slopes[name] = (seconds[1] - seconds[0]) / (many - few) * 1e3
     print()
-    print(f"Through pytest: {PYTEST_TESTS} tests, each one call through the fixture, against none")
-    print(f"  {'with the customersure fixture':52} {with_fixture:8.2f}s")
-    print(f"  {'without':52} {without:8.2f}s")
-    print(f"  {'added per test':52} {added:8.3f}ms")
+    print(f"Through pytest: runs of {few} and {many} tests, one call each through the fixture")
+    print(f"  {'per test, with the customersure fixture':52} {slopes['with']:8.3f}ms")
+    print(f"  {'per test, without':52} {slopes['without']:8.3f}ms")
+    print(f"  {'added by the fixture':52} {slopes['with'] - slopes['without']:8.3f}ms")
 
     url = httpx.URL("https://api.customersure.com")
     # Milliseconds per thousand checks: microseconds per check.
