@@ -4,6 +4,7 @@ sandbox, nothing outside changes, and the handle plays the clock and the custome
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -629,10 +630,18 @@ def test_a_sync_client_inside_a_running_loop_uses_the_shared_loop(sandboxed: San
     assert thread != transports_module._loop_thread.name
 
 
-def test_a_sync_client_in_a_thread_without_a_loop_runs_the_app_there(sandboxed: Sandbox) -> None:
-    with Client("t", user_agent="Acme Ltd") as client:
-        assert client.sites.get("leeds").name == "Leeds Briggate"
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        assert isinstance(transports_module._thread_loops.own.loop, asyncio.AbstractEventLoop)
+def test_a_sync_client_runs_the_app_on_its_threads_own_loop_closed_with_the_thread(
+    sandboxed: Sandbox,
+) -> None:
+    def in_a_thread() -> tuple[str, asyncio.AbstractEventLoop]:
+        with Client("t", user_agent="Acme Ltd") as client:
+            name = client.sites.get("leeds").name
+        return name, transports_module._thread_loops.own.loop
+
+    thread = ThreadPoolExecutor(1)
+    name, loop = thread.submit(in_a_thread).result()
+    assert (name, loop.is_closed()) == ("Leeds Briggate", False)
+    assert loop is not transports_module._loop
+    thread.shutdown()  # the thread ends, and its loop is closed with it
+    gc.collect()
+    assert loop.is_closed()
