@@ -143,9 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'the same, CPU time (mean)':52} {per_test_cpu:8.3f}ms")
     print(f"  {'the first sandbox of a process (seeds the database)':52} {first:8.1f}ms")
     met = per_test <= TARGET_MS
+    # The verdict is the wall clock's; on a shared machine the process also
+    # waits for a CPU, which the CPU time leaves out (an idle machine's figure).
     print(
         f"  target: <= {TARGET_MS:.0f} ms per test: {per_test:.2f}ms "
-        f"({'met' if met else 'NOT met'})"
+        f"({'met' if met else 'NOT met'}; CPU time {per_test_cpu:.2f}ms: "
+        f"{'within' if per_test_cpu <= TARGET_MS else 'NOT within'} it)"
     )
 
     # The same work with a loop already running in the thread (an async test
