@@ -29,6 +29,7 @@ EXTRAS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "sandbox": ("starlette", "uvicorn", "msgspec"),
         "api": ("httpx", "msgspec"),
         "demo": ("starlette", "uvicorn", "multipart", "msgspec"),
+        "testing": ("httpx", "msgspec", "starlette", "html5lib"),
     }
 )
 

@@ -40,6 +40,7 @@ from .base import DEFAULT_TIMEOUT, BaseClient, Call, Page, with_body
 from .limits import DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES
 from .paging import AsyncPaginator
 from .retry import DEFAULT_RETRY, RetryPolicy
+from .routing import routed_transport
 
 __all__ = ["AsyncClient"]
 
@@ -91,6 +92,8 @@ class AsyncClient(BaseClient):
             max_pages=max_pages,
             clock=clock,
         )
+        if transport is None:  # cswidget.testing.sandbox() may stand in for the network
+            transport = routed_transport(self.base_url, httpx.AsyncBaseTransport)
         self._http = httpx.AsyncClient(transport=transport, **self._http_options())
         # Every socket operation gets only what is left of the attempt.
         deadline.install(self._http)

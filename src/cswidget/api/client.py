@@ -39,6 +39,7 @@ from .resources import (
     TextMessageTemplates,
 )
 from .retry import DEFAULT_RETRY, RetryPolicy
+from .routing import routed_transport
 
 __all__ = ["Client"]
 
@@ -90,6 +91,8 @@ class Client(BaseClient):
             max_pages=max_pages,
             clock=clock,
         )
+        if transport is None:  # cswidget.testing.sandbox() may stand in for the network
+            transport = routed_transport(self.base_url, httpx.BaseTransport)
         self._http = httpx.Client(transport=transport, **self._http_options())
         # Every socket operation gets only what is left of the attempt.
         deadline.install(self._http)

@@ -52,6 +52,7 @@ __all__ = [
     "error_response",
     "json_response",
     "list_headers",
+    "presented_token",
     "read_json",
 ]
 
@@ -133,8 +134,7 @@ def check_headers(headers: Mapping[str, str], *, token: str) -> ApiError | None:
     User-Agent (403), Authorization (401), Accept (406)."""
     if not headers.get("user-agent", "").strip():
         return ApiError(403, USER_AGENT_ERROR_MESSAGE)
-    match = _AUTHORIZATION.fullmatch(headers.get("authorization", ""))
-    if match is None or (match.group(1) or match.group(2)) != token:
+    if presented_token(headers) != token:
         return ApiError(
             401,
             "No valid API key provided in Authorization header",
@@ -143,6 +143,13 @@ def check_headers(headers: Mapping[str, str], *, token: str) -> ApiError | None:
     if not accepts_v1(headers.get("accept", "")):
         return ApiError(406, f"Missing or invalid Accept header, must be: {API_MEDIA_TYPE}")
     return None
+
+
+def presented_token(headers: Mapping[str, str]) -> str | None:
+    """The token an `Authorization` header (`headers` keys in lower case)
+    carries in the API's syntax, `Token token="..."`; None without one."""
+    match = _AUTHORIZATION.fullmatch(headers.get("authorization", ""))
+    return None if match is None else (match.group(1) or match.group(2))
 
 
 def accepts_v1(accept: str) -> bool:

@@ -108,6 +108,8 @@ MIGRATIONS: Final[tuple[str, ...]] = (
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 PART_IDS: Final = 1000
+# Why a due reminder was not sent (`send_due`): the customer had replied.
+REPLIED: Final = "Customer has already replied"
 
 SITE_COLUMNS: Final = ("site_code", "name", "city", "region", "site_type")
 _REQUEST_SCALARS: Final = (
@@ -569,6 +571,46 @@ class Store:
             )
         row["id"] = int(cursor.lastrowid or 0)
         return self._request(row)
+
+    def send_due(self, now: str) -> int:
+        """Send what is due at `now`, as the service does at each `send_at`;
+        how many requests were sent. One transaction.
+
+        A pending request whose `send_at` has come becomes `sent`, with
+        `sent_at` (and `updated_at`) its `send_at`. A due reminder of a sent
+        request gets its `sent_at`, unless the customer has replied by then:
+        reminders are "for when a customer does not reply", so that one gets
+        a `not_sent_reason` instead. (cswidget.testing's clock calls this.)
+        """
+        with self.transaction() as db:
+            sent = db.execute(
+                "UPDATE feedback_requests SET state = 'sent', sent_at = send_at,"
+                " updated_at = send_at WHERE state = 'pending' AND send_at <= ?",
+                (now,),
+            ).rowcount
+            rows = db.execute(
+                "SELECT q.id, q.reminders, EXISTS (SELECT 1 FROM feedback_responses r"
+                " WHERE r.request_id = q.id) AS replied FROM feedback_requests q"
+                " WHERE q.state = 'sent' AND EXISTS (SELECT 1 FROM json_each(q.reminders)"
+                " WHERE json_extract(value, '$.sent_at') IS NULL"
+                " AND json_extract(value, '$.not_sent_reason') IS NULL"
+                " AND json_extract(value, '$.send_at') <= ?)",
+                (now,),
+            ).fetchall()
+            for row in rows:
+                reminders = json.loads(row["reminders"])
+                for reminder in reminders:
+                    due = reminder["send_at"] <= now
+                    if due and reminder["sent_at"] is None and reminder["not_sent_reason"] is None:
+                        if row["replied"]:
+                            reminder["not_sent_reason"] = REPLIED
+                        else:
+                            reminder["sent_at"] = reminder["send_at"]
+                db.execute(
+                    "UPDATE feedback_requests SET reminders = ? WHERE id = ?",
+                    (json.dumps(reminders), row["id"]),
+                )
+        return sent
 
     def feedback_request(self, request_id: int) -> contract.FeedbackRequest | None:
         row = self._one("SELECT * FROM feedback_requests WHERE id = ?", (request_id,))

@@ -2,8 +2,10 @@
 
 `GET /r/<token>` shows the request's survey as a plain form; `POST` files
 the answers as a feedback response carrying the request (its reference,
-machine_id, data as fields, site and staff). HTML is built only with
-`cswidget.html`, the one place that escapes.
+machine_id, data as fields, site and staff), or answers 422 listing the
+answers it refuses (`answers.checked_answers`, which `cswidget.testing`
+uses too). HTML is built only with `cswidget.html`, the one place that
+escapes.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from starlette.routing import Route
 
 from ..api_rules import format_timestamp
 from ..contract import FeedbackRequest
+from ..errors import ValidationError
 from ..html import attributes, element, escape_text
+from .answers import checked_answers, choices, field_name
 from .http import MAX_BODY_BYTES
 from .storage import Store
 
 PREFIX: Final = "/r/"
-RATING_SCALES: Final = {"nps": range(11), "csat": range(1, 6), None: range(11)}
 _HTML: Final = "text/html; charset=utf-8"
 
 
@@ -39,19 +42,15 @@ def _page(title: str, body: Markup, status_code: int = 200) -> Response:
 
 
 def _question(question: dict[str, Any]) -> Markup:
-    name = f"q{question['id']}"
+    name = field_name(question)
     label = element("legend", [], escape_text(question["question"]))
     kind = question["answer_type"]
-    if kind == "Rating":
-        choices = [str(n) for n in RATING_SCALES[question["metric"]]]
-    elif kind == "Text":
+    if kind == "Text":
         return element("fieldset", [], label + element("textarea", [("name", name)]))
-    else:
-        choices = [str(option) for option in question["options"]]
     input_type = "checkbox" if kind == "Checkbox" else "radio"
     inputs = Markup("").join(
         element("label", [], _input(input_type, name, choice) + escape_text(choice))
-        for choice in choices
+        for choice in choices(question)
     )
     return element("fieldset", [], label + inputs)
 
@@ -92,21 +91,22 @@ async def _submit(request: Request, store: Store, feedback_request: FeedbackRequ
             return _page("Too large", element("p", [], escape_text("Too many answers.")), 413)
     form: dict[str, list[str]] = {}
     for key, value in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True):
-        form.setdefault(key, []).append(value[:2000])
-    answers = []
-    for question in store.questions(feedback_request.survey_id):
-        chosen = [value for value in form.get(f"q{question['id']}", []) if value.strip()]
-        answers.append(
-            {
-                "question_id": question["id"],
-                "question": question["question"],
-                "answer": ", ".join(chosen) if chosen else None,
-                "type": question["answer_type"],
-            }
-        )
-    file_response(store, feedback_request=feedback_request, answers=answers, now=_now(request))
+        form.setdefault(key, []).append(value)
+    questions = store.questions(feedback_request.survey_id)
     survey = store.survey(feedback_request.survey_id)
     name = survey.name if survey else ""
+    try:
+        answers = checked_answers(
+            questions,
+            {question["id"]: form.get(field_name(question), []) for question in questions},
+            resource=request.url.path,
+        )
+    except ValidationError as error:
+        refused = Markup("").join(
+            element("li", [], escape_text(problem.message)) for problem in error.errors
+        )
+        return _page(name, element("ul", [], refused), 422)
+    file_response(store, feedback_request=feedback_request, answers=answers, now=_now(request))
     return _page(name, element("p", [], escape_text("Thank you for your feedback.")))
 
 
