@@ -7,7 +7,7 @@
   the integration tests, including the Chromium proof of Django 6's
   built-in CSP, which only runs there.
 - `oldest`: the oldest versions cswidget declares (Django 4.2, Jinja2 3.1,
-  MarkupSafe 2.1, jsonschema 4.18, Starlette 0.37, Flask 3.0) on the
+  MarkupSafe 2.1, jsonschema 4.18, Starlette 0.37, Flask 3.0, selectolax 1.0.1) on the
   default Python: the integration tests.
 
 Interpreters are found in pyenv (`$(pyenv root)/versions/*`) and on PATH,
@@ -44,6 +44,8 @@ TEST_PACKAGES = [
 # The integration tests: every framework adapter and recipe, and the
 # Chromium proof for each CSP nonce provider.
 INTEGRATION_TESTS = [
+    "tests/test_autoembed.py",
+    "tests/test_bodyend.py",
     "tests/test_django_checks.py",
     "tests/test_django_conf.py",
     "tests/test_django_policy.py",
@@ -65,6 +67,7 @@ OLDEST = [
     "flask==3.0.0",
     "werkzeug==3.0.0",
     "python-multipart==0.0.9",
+    "selectolax==1.0.1",
 ]
 
 
@@ -121,7 +124,7 @@ def _integration_tests(session: nox.Session, *extra: str) -> None:
 @nox.session(python=DEFAULT)
 def main(session: nox.Session) -> None:
     """The whole suite on the default Python, in a venv of its own."""
-    session.install("-e", ".[django,demo,lint,schema,sandbox,api]", "--group", "dev")
+    session.install("-e", ".[django,demo,lint,schema,sandbox,api,autoembed]", "--group", "dev")
     session.run("python", "-m", "pytest", *session.posargs)
 
 

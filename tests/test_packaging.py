@@ -169,6 +169,7 @@ def test_wheel_metadata_publishes_no_development_tools(wheel: Path) -> None:
     assert metadata.get_all("License-File") == ["LICENSE"]
     assert metadata.get_all("Provides-Extra") == [
         "api",
+        "autoembed",
         "demo",
         "django",
         "lint",
@@ -183,6 +184,8 @@ def test_wheel_metadata_publishes_no_development_tools(wheel: Path) -> None:
         "jsonschema>=4.18; extra == 'schema'",
         "markupsafe>=2.1.1",
         "python-multipart>=0.0.9; extra == 'demo'",
+        "selectolax>=1.0.1; extra == 'autoembed'",
+        "selectolax>=1.0.1; extra == 'demo'",
         "starlette>=0.37; extra == 'demo'",
         "starlette>=0.37; extra == 'sandbox'",
         "uvicorn>=0.29; extra == 'demo'",
