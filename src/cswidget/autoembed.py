@@ -190,14 +190,14 @@ def _log_no_body_end(body: bytes) -> None:
         # `</body>`, as HTML allows: nothing unusual to report.
         logger.debug("cswidget: auto-embed left out: the page has no </body>")
         return
-    checked = f"the last {MAX_PROBES} of its" if texts > MAX_PROBES else "its"
+    found = (
+        f"{texts} found" if texts <= MAX_PROBES else f"{texts} found, the last {MAX_PROBES} tried"
+    )
     logger.warning(
-        "cswidget: auto-embed left out: %s %d `</body>` texts are none of them the end "
-        "of the page's body (each is inside a script, style, comment, attribute or other "
-        "raw text, or in a template, svg, math or select): end the body with a real "
-        "`</body>`",
-        checked,
-        min(texts, MAX_PROBES),
+        "cswidget: auto-embed left out: no `</body>` end tag ends the page's body (`</body>` %s: "
+        "each is inside a script, style, comment, attribute or other raw text, or in a template, "
+        "svg, math or select); end the body with a real `</body>`",
+        found,
     )
 
 
