@@ -29,6 +29,7 @@ from starlette.routing import Route
 import rawtext
 from cswidget import Widget
 from cswidget.asgi import AutoEmbedMiddleware, Scope
+from cswidget.autoembed import MAX_PAGE_BYTES, embedded
 from cswidget.bodyend import require_parser
 from cswidget.django.middleware import AutoEmbedMiddleware as DjangoAutoEmbed
 from livesrv import serve
@@ -598,6 +599,20 @@ def test_a_charset_the_widget_cannot_be_written_in_leaves_the_page_alone(
     assert [record.getMessage() for record in caplog.records] == [
         "cswidget: auto-embed left out: the page's charset "
         f"(text/html; charset={charset}) is not ASCII byte for byte"
+    ]
+
+
+def test_a_page_over_the_size_limit_is_left_alone_unread(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = (PAGE.replace("</body>", "<p>" + "x" * MAX_PAGE_BYTES + "</p></body>")).encode()
+    # Not read at all: the parser is never asked.
+    monkeypatch.setattr("cswidget.autoembed.body_end", None)
+    with caplog.at_level(logging.DEBUG, logger="cswidget"):
+        assert embedded(big, "text/html; charset=utf-8", lambda: WIDGET.embed()) is None
+    assert [record.getMessage() for record in caplog.records] == [
+        f"cswidget: auto-embed left out: the page is {len(big)} bytes, more than the "
+        f"{MAX_PAGE_BYTES} it reads"
     ]
 
 

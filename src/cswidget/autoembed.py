@@ -15,6 +15,7 @@ the body, never one inside a script, style, comment or other raw text) when:
   one sees the response: see docs/lifecycle.md for the ordering);
 - it is not streamed (the adapters check that: they never buffer a stream);
 - the page has no widget container yet (it was embedded by hand);
+- it is at most `MAX_PAGE_BYTES` (8 MiB) long;
 - its charset is one the widget can be written in byte for byte
   (`response_charset`: not UTF-16, not a stateful one);
 - it has such a `</body>` (a page may omit it: then it is left alone, and the
@@ -46,6 +47,7 @@ from .vocabulary import CONTAINER_ATTRIBUTE
 from .widget import Widget
 
 __all__ = [
+    "MAX_PAGE_BYTES",
     "UNDECLARED",
     "AutoEmbed",
     "embedded",
@@ -74,6 +76,10 @@ _BOMS: Final = ((b"\xef\xbb\xbf", "utf-8"), (b"\xfe\xff", None), (b"\xff\xfe", N
 # whatever ASCII-compatible charset the browser picks for a page whose
 # response names none (a `<meta charset>`, UTF-8, windows-1252).
 UNDECLARED: Final = "ascii"
+# Reading a page builds its tree: about 20 times its size in memory while it
+# lasts (a 5 MB page took 98 MiB more peak RSS; benchmarks/autoembed.py has
+# the time). Bigger pages are left alone, logged.
+MAX_PAGE_BYTES: Final = 8 * 1024 * 1024
 
 
 def skip_reason(
@@ -161,10 +167,18 @@ def insert_snippet(body: bytes, point: int, snippet: bytes) -> bytes:
 
 def embedded(body: bytes, content_type: str, snippet: Callable[[], Markup | None]) -> bytes | None:
     """`body` with `snippet()` inserted, or None to leave the response as it
-    is: a widget already there, a charset the widget cannot be written in, no
-    `</body>` end tag in the body (logged), or no snippet. `snippet` is called
+    is: a widget already there, a page over `MAX_PAGE_BYTES` (logged), a
+    charset the widget cannot be written in (logged), no `</body>` end tag in
+    the body (logged), or no snippet. `snippet` is called
     only when there is a place for it."""
     if _CONTAINER.search(body):
+        return None
+    if len(body) > MAX_PAGE_BYTES:
+        logger.warning(
+            "cswidget: auto-embed left out: the page is %d bytes, more than the %d it reads",
+            len(body),
+            MAX_PAGE_BYTES,
+        )
         return None
     charset = response_charset(content_type, body)
     if charset is None:

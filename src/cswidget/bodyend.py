@@ -23,16 +23,22 @@ together could change how the page between them is read), and a start tag is
 what the inserted widget begins with. At most `MAX_PROBES` `</body>` texts
 are tried; pages with more after their real one get None.
 
-The parser is lexbor, through selectolax (the `autoembed` extra). Measured by
-`python benchmarks/autoembed.py` (see the figures in docs/lifecycle.md): on a
-100 KB page, lexbor parses in about 2% of the time the standard library's
-`html.parser` takes, 1% of html5lib's tokenizer alone, and on a 5 MB page
-the same ratios hold. `html.parser` is also not a browser's reading: before
-the 2025 security releases it treated only script and style as raw text
-(3.11.7, 3.12.1, 3.13.0 here read a `</body>` inside a textarea, title,
-noscript, xmp, iframe, noembed, noframes or plaintext as a real one), and it
-never knows foreign content, CDATA, templates or the script data escape
-states. html5lib reads pages right but is pure Python (seconds per MB).
+The parser is lexbor, through selectolax (the `autoembed` extra), chosen by
+`python benchmarks/autoembed.py` (medians on this project's 2-core machine,
+shared and loaded): on a 100 KB page, `body_end` took 8.5 ms, the standard
+library's `html.parser` 160 ms only to tokenize (18.7x), html5lib's tokenizer
+alone 296 ms (34.7x), and rendering the page with Jinja 7.7 ms; on a 5 MB
+page 0.50 s, 8.8 s (17.6x), 16.3 s (32.5x) and 0.38 s. `html.parser` is also
+not a browser's reading: 3.11.7, 3.12.1, 3.13.0 and Debian's 3.11.2 take a
+`</body>` inside 9 of tests/rawtext.py's contexts for a tag (textarea, title,
+noscript, plaintext, xmp, iframe, noembed, noframes, a double-escaped
+script), and it builds no tree, so it cannot tell template, svg, math or
+select (13 of 34 wrong); the 2025 security releases taught it more raw text
+elements (CPython gh-118350, gh-137836), so its reading changes between patch
+releases of one Python.
+html5lib builds the tree, but predates newer rules (a `</p>` inside `<svg>`
+leaves it) and is slow. lexbor agrees with Chromium on every page the tests
+try (tests/browser/test_bodyend_chromium.py).
 """
 
 from __future__ import annotations
