@@ -42,6 +42,7 @@ from markupsafe import Markup
 from .bodyend import MAX_PROBES, body_end, body_end_texts
 from .consent import Consent, checked_consent
 from .errors import ValidationError
+from .safetext import shown
 from .sampling import SampleKey, checked_sample
 from .vocabulary import CONTAINER_ATTRIBUTE
 from .widget import Widget
@@ -184,10 +185,10 @@ def embedded(body: bytes, content_type: str, snippet: Callable[[], Markup | None
     if charset is None:
         logger.warning(
             "cswidget: auto-embed left out: the page's charset (%s) is not ASCII byte for byte",
-            content_type,
+            shown(content_type),
         )
         return None
-    point = insertion_point(body, charset=charset)
+    point = body_end(body, charset=None if charset == UNDECLARED else charset)
     if point is None:
         _log_no_body_end(body)
         return None
