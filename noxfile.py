@@ -45,7 +45,6 @@ TEST_PACKAGES = [
 # Chromium proof for each CSP nonce provider.
 INTEGRATION_TESTS = [
     "tests/test_autoembed.py",
-    "tests/test_bodyend.py",
     "tests/test_django_checks.py",
     "tests/test_django_conf.py",
     "tests/test_django_policy.py",
