@@ -22,7 +22,7 @@ $(VENV)/.demo-installed: pyproject.toml | $(PY)
 # Every extra the tests exercise, plus the `dev` group (test tools and linters).
 $(VENV)/.test-installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade 'pip>=25.1'
-	$(PY) -m pip install --quiet -e '.[django,demo,lint,schema,sandbox,api,testing]' --group dev
+	$(PY) -m pip install --quiet -e '.[django,demo,lint,schema,sandbox,api,autoembed,testing]' --group dev
 	touch $@ $(VENV)/.demo-installed
 
 # node_modules first: without npm, stop before building .venv.

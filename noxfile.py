@@ -56,6 +56,7 @@ TEST_DEADLINE = 120
 # The integration tests: every framework adapter and recipe, and the
 # Chromium proof for each CSP nonce provider.
 INTEGRATION_TESTS = [
+    "tests/test_autoembed.py",
     "tests/test_django_checks.py",
     "tests/test_django_conf.py",
     "tests/test_django_policy.py",
@@ -223,7 +224,7 @@ def _integration_tests(session: nox.Session, *extra: str) -> None:
 @nox.session(python=DEFAULT)
 def main(session: nox.Session) -> None:
     """The whole suite on the default Python, in a venv of its own."""
-    session.install("-e", ".[django,demo,lint,schema,sandbox,api,testing]", "--group", "dev")
+    session.install("-e", ".[django,demo,lint,schema,sandbox,api,autoembed,testing]", "--group", "dev")
     session.run("python", "-m", "pytest", *session.posargs)
 
 

@@ -215,7 +215,7 @@ def main() -> int:
         f"({'met' if mine <= theirs else 'NOT met'})"
     )
     status = 0
-    for name in ("batch.py", "sandbox.py", "api.py", "models.py", "testing.py"):
+    for name in ("batch.py", "sandbox.py", "api.py", "models.py", "testing.py", "autoembed.py"):
         script = Path(__file__).with_name(name)
         if script.exists():
             print()

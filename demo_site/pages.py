@@ -136,7 +136,7 @@ SCENARIOS = (
         "auto-embed",
         "Auto-insert middleware",
         "This page's template has no embed: the ASGI middleware inserts it before the "
-        "last </body>, with the request's CSP nonce.",
+        "</body> that ends the page's body, with the request's CSP nonce.",
     ),
     Scenario(
         "builder",

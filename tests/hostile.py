@@ -73,6 +73,22 @@ BREAKOUTS = [
     "toString",
 ]
 
+# What a value needs to run if the widget lands inside a script (a block or
+# line comment, a string, a template literal) or a style: the auto-insert
+# middleware must never put it there (tests/browser/test_autoembed_rawtext.py).
+INSIDE_SCRIPT = [
+    "*/alert(1)//",
+    "*/window.__pwned=1//",
+    "`;alert(1)//",
+    "`+alert(1)+`",
+    "${alert(1)}",
+    "';alert(1)//",
+    '";alert(1)//',
+    "\u2028alert(1)//",
+    "-->alert(1)//",
+    "*/}body{background:url(//evil.example/x)}/*",
+]
+
 # Character references a parser would decode if they were not escaped.
 ENTITIES = [
     "&",
@@ -232,6 +248,7 @@ LENGTHS = [
 
 VALUES: list[str] = [
     *BREAKOUTS,
+    *INSIDE_SCRIPT,
     *ENTITIES,
     *TEMPLATE_SYNTAX,
     *CONTROL,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import logging
+import sys
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,8 +26,11 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+import rawtext
 from cswidget import Widget
 from cswidget.asgi import AutoEmbedMiddleware, Scope
+from cswidget.autoembed import MAX_PAGE_BYTES, embedded
+from cswidget.bodyend import require_parser
 from cswidget.django.middleware import AutoEmbedMiddleware as DjangoAutoEmbed
 from livesrv import serve
 
@@ -49,6 +53,12 @@ class Page:
     content_type: str = "text/html; charset=utf-8"
     headers: tuple[tuple[str, str], ...] = ()
     streaming: bool = False
+    raw: bytes | None = None  # the bytes served, when not `body` in UTF-8 or Latin-1
+
+    def encoded(self) -> bytes:
+        if self.raw is not None:
+            return self.raw
+        return self.body.encode("iso-8859-1" if "iso-8859-1" in self.content_type else "utf-8")
 
 
 PAGES = {
@@ -68,6 +78,45 @@ PAGES = {
     "/stream": Page(PAGE, streaming=True),
     "/no-body-tag": Page("<p>fragment</p>"),
 }
+# Issue 18: the page's only `</body>` is in a comment of its last script.
+ISSUE_18 = (
+    "<!doctype html><html><head><title>Thanks</title></head><body><h1>Thank you</h1>\n"
+    "<script>\n/* keep this block last, before </body> */\nwindow.ready = true;\n</script>\n</html>"
+)
+PAGES["/issue-18"] = Page(ISSUE_18)
+for _context in rawtext.CONTEXTS:
+    for _shape in rawtext.SHAPES:
+        PAGES[f"/rawtext/{_shape}/{_context.slug}"] = Page(rawtext.page(_shape, _context))
+# A Shift_JIS character whose second byte is "]": read as UTF-8, the CDATA
+# section below would end early and the `</body>` in it look real.
+KANJI = next(
+    chr(code)
+    for code in range(0x4E00, 0x9FFF)
+    if len(chr(code).encode("shift_jis", "ignore")) == 2 and chr(code).encode("shift_jis")[1] == 93
+)
+SHIFT_JIS = f"<html><body><p>{KANJI}</p></body><svg><![CDATA[{KANJI}]></svg></body>]]></svg></html>"
+UTF8_BOM = "\ufeff" + PAGE
+PAGES.update(
+    {
+        "/shift-jis": Page(
+            SHIFT_JIS,
+            content_type="text/html; charset=shift_jis",
+            raw=SHIFT_JIS.encode("shift_jis"),
+        ),
+        "/no-charset": Page(PAGE, content_type="text/html"),
+        "/meta-charset": Page(
+            PAGE.replace("<head>", '<head><meta charset="windows-1252">'),
+            content_type="text/html",
+        ),
+        "/utf8-bom": Page(
+            UTF8_BOM, content_type="text/html; charset=iso-8859-1", raw=UTF8_BOM.encode()
+        ),
+        "/not-utf8": Page(PAGE, raw=PAGE.replace("<p>", "<p>\xff\xfe", 1).encode("latin-1")),
+        "/utf16": Page(PAGE, content_type="text/html; charset=utf-16", raw=PAGE.encode("utf-16")),
+        "/iso-2022-jp": Page(PAGE, content_type="text/html; charset=iso-2022-jp"),
+        "/unknown-charset": Page(PAGE, content_type="text/html; charset=x-unknown"),
+    }
+)
 
 
 def page_params(request: Any) -> dict[str, Any]:
@@ -85,8 +134,9 @@ def expected_embed(name: str = "Kate", nonce: str | None = None) -> str:
     return str(WIDGET.embed({"name": name, "reference": "AUTO-1"}, nonce=nonce))
 
 
-def inserted(body: str, embed: str) -> str:
-    point = body.lower().rfind("</body>")
+def inserted(body: str, embed: str, point: int | None = None) -> str:
+    """`body` with `embed` before `point`, by default its last `</body>`."""
+    point = body.lower().rfind("</body>") if point is None else point
     return body[:point] + embed + "\n" + body[point:]
 
 
@@ -98,7 +148,6 @@ def _django_view(page: Page) -> Callable[[HttpRequest], HttpResponseBase]:
         if request.GET.get("csp") == "1":
             request.csp_nonce = NONCE  # type: ignore[attr-defined]
         response: HttpResponseBase
-        charset = "iso-8859-1" if "iso-8859-1" in page.content_type else "utf-8"
         if page.streaming:
             chunks = [page.body[:20].encode(), page.body[20:].encode()]
             # Each handler streams its own kind of iterator without a warning.
@@ -112,7 +161,7 @@ def _django_view(page: Page) -> Callable[[HttpRequest], HttpResponseBase]:
                 content = async_chunks()
             response = StreamingHttpResponse(content, content_type=page.content_type)
         else:
-            content = page.body.encode(charset)
+            content = page.encoded()
             response = HttpResponse(content, status=page.status, content_type=page.content_type)
             response["Content-Length"] = str(len(content))
         for name, value in page.headers:
@@ -134,7 +183,6 @@ def _starlette_endpoint(page: Page) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
         if request.query_params.get("csp") == "1":
             request.state.csp_nonce = NONCE
-        charset = "iso-8859-1" if "iso-8859-1" in page.content_type else "utf-8"
         headers = dict(page.headers)
         if page.streaming:
 
@@ -143,7 +191,7 @@ def _starlette_endpoint(page: Page) -> Callable[[Request], Any]:
                 yield page.body[20:].encode()
 
             return StreamingResponse(chunks(), media_type=page.content_type, headers=headers)
-        response = Response(page.body.encode(charset), status_code=page.status, headers=headers)
+        response = Response(page.encoded(), status_code=page.status, headers=headers)
         response.headers["content-type"] = page.content_type
         return response
 
@@ -218,15 +266,16 @@ def django_fetch(*, asynchronous: bool, middleware: list[str] = MIDDLEWARE) -> F
 
 
 @pytest.fixture(scope="module")
-def starlette_url() -> Iterator[str]:
-    with serve(starlette_app()) as url:
-        yield url
+def starlette_client() -> Iterator[httpx.Client]:
+    # One client for the module: a new one per request costs more than the request.
+    with serve(starlette_app()) as url, httpx.Client(base_url=url) as client:
+        yield client
 
 
-def asgi_fetch(base_url: str) -> Fetch:
+def asgi_fetch(client: httpx.Client) -> Fetch:
     def fetch(url: str, *, method: str = "GET", headers: dict[str, str] | None = None) -> Reply:
-        response = httpx.request(
-            method, base_url + url, headers={"accept-encoding": "identity", **(headers or {})}
+        response = client.request(
+            method, url, headers={"accept-encoding": "identity", **(headers or {})}
         )
         return Reply(response.status_code, dict(response.headers), response.content)
 
@@ -236,7 +285,7 @@ def asgi_fetch(base_url: str) -> Fetch:
 @pytest.fixture(params=["django", "django-async", "asgi"])
 def fetch(request: pytest.FixtureRequest) -> Fetch:
     if request.param == "asgi":
-        return asgi_fetch(request.getfixturevalue("starlette_url"))
+        return asgi_fetch(request.getfixturevalue("starlette_client"))
     return django_fetch(asynchronous=request.param == "django-async")
 
 
@@ -446,3 +495,145 @@ def test_the_django_middleware_follows_the_tags_off_switch(
     assert reply.body.decode() == (
         inserted(PAGE, expected_embed()) if embedded_into_the_page else PAGE
     )
+
+
+# --- Only where the body really ends: never in a script, style, comment or
+# other raw text (issue 18). Every context of tests/rawtext.py, exact output. ---
+
+
+def _rawtext_cases() -> list[Any]:
+    return [
+        pytest.param(shape, context, id=f"{shape}-{context.slug}")
+        for context in rawtext.CONTEXTS
+        for shape in rawtext.SHAPES
+    ]
+
+
+@pytest.mark.parametrize(("shape", "context"), _rawtext_cases())
+def test_the_widget_goes_only_where_the_body_really_ends(
+    fetch: Fetch, shape: str, context: rawtext.Context
+) -> None:
+    reply = fetch(f"/rawtext/{shape}/{context.slug}")
+    page = rawtext.page(shape, context)
+    point = rawtext.body_end_of(shape, context)
+    assert reply.body.decode() == (
+        page if point is None else inserted(page, expected_embed(), point)
+    )
+    assert reply.headers["content-length"] == str(len(reply.body))
+
+
+LEFT_OUT = (
+    "cswidget: auto-embed left out: no `</body>` end tag ends the page's body (`</body>` 1 "
+    "found: each is inside a script, style, comment, attribute or other raw text, or in a "
+    "template, svg, math or select); end the body with a real `</body>`"
+)
+
+
+def test_issue_18_the_body_end_in_a_script_comment_is_left_alone_and_logged(
+    fetch: Fetch, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="cswidget"):
+        reply = fetch("/issue-18?name=*/alert(1)//")
+    assert reply.body.decode() == ISSUE_18
+    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [
+        ("WARNING", LEFT_OUT)
+    ]
+
+
+def test_a_page_without_body_end_is_left_alone_with_a_debug_line(
+    fetch: Fetch, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="cswidget"):
+        reply = fetch("/no-body-tag")
+    assert reply.body == b"<p>fragment</p>"
+    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [
+        ("DEBUG", "cswidget: auto-embed left out: the page has no </body>")
+    ]
+
+
+# --- Charsets: the page is read, and the widget written, as the browser reads it. ---
+
+
+def test_a_page_is_read_in_its_charset(fetch: Fetch) -> None:
+    reply = fetch(f"/shift-jis?name={KANJI}")
+    page = SHIFT_JIS.encode("shift_jis")
+    point = page.index(b"</body>")
+    embed = expected_embed(KANJI).encode("shift_jis")
+    assert reply.body == page[:point] + embed + b"\n" + page[point:]
+
+
+@pytest.mark.parametrize("url", ["/no-charset", "/meta-charset"])
+def test_without_a_charset_in_the_response_the_widget_is_written_in_ascii(
+    fetch: Fetch, url: str
+) -> None:
+    # Character references read the same in whatever charset the browser picks.
+    reply = fetch(url + "?name=Zo%C3%AB%20%E2%9C%93")
+    embed = expected_embed("Zoë ✓").replace("ë", "&#235;").replace("✓", "&#10003;")
+    assert reply.body.decode("ascii") == inserted(PAGES[url].body, embed)
+
+
+def test_a_byte_order_mark_decides_the_charset(fetch: Fetch) -> None:
+    # Browsers read a page that starts with UTF-8's BOM as UTF-8, whatever
+    # the Content-Type says.
+    reply = fetch("/utf8-bom?name=Zo%C3%AB")
+    assert reply.body.decode() == inserted(UTF8_BOM, expected_embed("Zoë"))
+
+
+def test_bytes_that_are_not_utf8_are_kept(fetch: Fetch) -> None:
+    reply = fetch("/not-utf8")
+    page = PAGES["/not-utf8"].encoded()
+    point = page.rindex(b"</body>")
+    assert reply.body == page[:point] + expected_embed().encode() + b"\n" + page[point:]
+
+
+@pytest.mark.parametrize(
+    ("url", "charset"),
+    [("/utf16", "utf-16"), ("/iso-2022-jp", "iso-2022-jp"), ("/unknown-charset", "x-unknown")],
+)
+def test_a_charset_the_widget_cannot_be_written_in_leaves_the_page_alone(
+    fetch: Fetch, caplog: pytest.LogCaptureFixture, url: str, charset: str
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="cswidget"):
+        reply = fetch(url)
+    assert reply.body == PAGES[url].encoded()
+    assert [record.getMessage() for record in caplog.records] == [
+        "cswidget: auto-embed left out: the page's charset "
+        f"(text/html; charset={charset}) is not ASCII byte for byte"
+    ]
+
+
+def test_a_page_over_the_size_limit_is_left_alone_unread(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = (PAGE.replace("</body>", "<p>" + "x" * MAX_PAGE_BYTES + "</p></body>")).encode()
+    # Not read at all: the parser is never asked.
+    monkeypatch.setattr("cswidget.autoembed.body_end", None)
+    with caplog.at_level(logging.DEBUG, logger="cswidget"):
+        assert embedded(big, "text/html; charset=utf-8", lambda: WIDGET.embed()) is None
+    assert [record.getMessage() for record in caplog.records] == [
+        f"cswidget: auto-embed left out: the page is {len(big)} bytes, more than the "
+        f"{MAX_PAGE_BYTES} it reads"
+    ]
+
+
+# --- Without the parser: a clear error when the app starts, never a bad page. ---
+
+
+@pytest.fixture
+def without_selectolax(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    require_parser.cache_clear()
+    monkeypatch.setitem(sys.modules, "selectolax.lexbor", None)
+    yield
+    monkeypatch.undo()
+    require_parser.cache_clear()
+
+
+@pytest.mark.usefixtures("without_selectolax")
+def test_without_selectolax_neither_middleware_can_be_made() -> None:
+    with pytest.raises(ModuleNotFoundError, match=r"pip install './cswidget\[autoembed\]'"):
+        AutoEmbedMiddleware(Starlette(), widget=WIDGET)
+    with (
+        override_settings(CSWIDGET=CSWIDGET),
+        pytest.raises(ModuleNotFoundError, match=r"pip install './cswidget\[autoembed\]'"),
+    ):
+        DjangoAutoEmbed(lambda request: HttpResponse())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import logging
 import re
 import sys
 import types
@@ -14,6 +15,7 @@ import pytest
 from django.test import Client, override_settings
 
 from cswidget import Widget
+from cswidget.autoembed import embedded
 from cswidget.sampling import is_sampled
 from livesrv import serve
 
@@ -71,6 +73,16 @@ def test_starlette_example() -> None:
         "<!doctype html><html><body><h1>Thank you</h1>"
         f"{widget.embed({'reference': 'INV-2090'})}\n</body></html>"
     )
+
+
+def test_the_warning_shown_is_the_one_logged(caplog: pytest.LogCaptureFixture) -> None:
+    page = (
+        b"<!doctype html><html><body><h1>Thank you</h1>"
+        b"<script>/* keep this block last, before </body> */</script></html>"
+    )
+    with caplog.at_level(logging.WARNING, logger="cswidget"):
+        assert embedded(page, "text/html; charset=utf-8", lambda: None) is None
+    assert [record.getMessage() for record in caplog.records] == [blocks("text")[0]]
 
 
 def test_sampling_example() -> None:

@@ -182,6 +182,7 @@ def test_wheel_metadata_publishes_no_development_tools(wheel: Path) -> None:
     assert metadata.get_all("License-File") == ["LICENSE"]
     assert metadata.get_all("Provides-Extra") == [
         "api",
+        "autoembed",
         "demo",
         "django",
         "lint",
@@ -203,6 +204,8 @@ def test_wheel_metadata_publishes_no_development_tools(wheel: Path) -> None:
         "msgspec>=0.19; extra == 'sandbox'",
         "msgspec>=0.19; extra == 'testing'",
         "python-multipart>=0.0.9; extra == 'demo'",
+        "selectolax>=1.0.1; extra == 'autoembed'",
+        "selectolax>=1.0.1; extra == 'demo'",
         "starlette>=0.37; extra == 'demo'",
         "starlette>=0.37; extra == 'sandbox'",
         "starlette>=0.37; extra == 'testing'",

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from .autoembed import AutoEmbed, embedded, skip_reason
+from .bodyend import require_parser
 from .consent import Consent
 from .sampling import SampleKey
 from .widget import Widget
@@ -49,8 +50,11 @@ def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> str:
 
 
 class AutoEmbedMiddleware:
-    """Inserts `widget.embed(params(scope), ...)` before the last `</body>`
-    of each 2xx `text/html` response; see `cswidget.autoembed` for when not.
+    """Inserts `widget.embed(params(scope), ...)` before the `</body>` end tag
+    that ends each 2xx `text/html` page's body (never one inside a script,
+    style or comment); see `cswidget.autoembed` for when not. Needs the
+    `autoembed` extra (selectolax): without it, raises `ModuleNotFoundError`
+    when made.
 
     `enabled(scope)` is the off switch (default: always on); `nonce(scope)`
     the CSP nonce (default `state_nonce`).
@@ -70,6 +74,7 @@ class AutoEmbedMiddleware:
         sample_key: Callable[[Scope], SampleKey | None] | None = None,
         eligible: Callable[[Scope], bool] | None = None,
     ) -> None:
+        require_parser()
         self.app = app
         self.rules: AutoEmbed[Scope] = AutoEmbed(
             widget=widget,

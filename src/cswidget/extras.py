@@ -28,7 +28,8 @@ EXTRAS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
         "schema": ("jsonschema",),
         "sandbox": ("starlette", "uvicorn", "msgspec"),
         "api": ("httpx", "msgspec"),
-        "demo": ("starlette", "uvicorn", "multipart", "msgspec"),
+        "autoembed": ("selectolax",),
+        "demo": ("starlette", "uvicorn", "multipart", "msgspec", "selectolax"),
         "testing": ("httpx", "msgspec", "starlette", "html5lib"),
     }
 )

@@ -34,6 +34,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.module_loading import import_string
 
 from ..autoembed import AutoEmbed, embedded, skip_reason
+from ..bodyend import require_parser
 from ..errors import ValidationError
 from .conf import conf
 from .runtime import request_nonce, widget_enabled
@@ -85,12 +86,16 @@ def _callable(values: Mapping[str, Any], key: str) -> Callable[[HttpRequest], An
 
 
 class AutoEmbedMiddleware:
-    """Inserts the survey widget before the last `</body>` of HTML pages."""
+    """Inserts the survey widget before the `</body>` end tag that ends the
+    body of HTML pages (never one inside a script, style or comment). Needs
+    the `autoembed` extra (selectolax): without it, raises
+    `ModuleNotFoundError` when Django loads it."""
 
     sync_capable = True
     async_capable = True
 
     def __init__(self, get_response: GetResponse) -> None:
+        require_parser()
         self.get_response = get_response
         self.is_async = iscoroutinefunction(get_response)
         if self.is_async:
