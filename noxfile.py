@@ -224,7 +224,8 @@ def _integration_tests(session: nox.Session, *extra: str) -> None:
 @nox.session(python=DEFAULT)
 def main(session: nox.Session) -> None:
     """The whole suite on the default Python, in a venv of its own."""
-    session.install("-e", ".[django,demo,lint,schema,sandbox,api,autoembed,testing]", "--group", "dev")
+    extras = "django,demo,lint,schema,sandbox,api,autoembed,testing"
+    session.install("-e", f".[{extras}]", "--group", "dev")
     session.run("python", "-m", "pytest", *session.posargs)
 
 
