@@ -206,9 +206,9 @@ def test_wheel_metadata_publishes_no_development_tools(wheel: Path) -> None:
         "python-multipart>=0.0.9; extra == 'demo'",
         "selectolax>=1.0.1; extra == 'autoembed'",
         "selectolax>=1.0.1; extra == 'demo'",
-        "starlette>=0.37; extra == 'demo'",
-        "starlette>=0.37; extra == 'sandbox'",
-        "starlette>=0.37; extra == 'testing'",
+        "starlette>=0.37.2; extra == 'demo'",
+        "starlette>=0.37.2; extra == 'sandbox'",
+        "starlette>=0.37.2; extra == 'testing'",
         "uvicorn>=0.29; extra == 'demo'",
         "uvicorn>=0.29; extra == 'sandbox'",
     ]

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, Request, Route, expect
 from starlette.staticfiles import StaticFiles
 
 from docsite import BuiltSite
@@ -47,7 +47,13 @@ class Requests:
         self.elsewhere: list[str] = []
         self.failed: list[str] = []
         page.context.route("**/*", self._route)
-        page.on("requestfailed", lambda request: self.failed.append(request.url))
+        page.on("requestfailed", self._failed)
+
+    def _failed(self, request: Request) -> None:
+        # Going to the next page aborts what the last one still loads (its
+        # favicon, say): that is not a missing resource.
+        if request.failure != "net::ERR_ABORTED":
+            self.failed.append(request.url)
 
     def _route(self, route: Route) -> None:
         url = route.request.url
