@@ -68,8 +68,8 @@ INTEGRATION_TESTS = [
     "tests/browser/test_csp_providers.py",
     "tests/browser/test_integrations.py",
 ]
-# The oldest leg also runs what exercises the `api`, `sandbox`, `demo`, `lint`
-# and `schema` extras at their floors: globs, so a new test file joins by
+# The oldest leg also runs what exercises the `api`, `sandbox`, `demo`, `lint`,
+# `schema` and `testing` extras at their floors: globs, so a new test file joins by
 # itself (tests/test_noxfile.py checks that every test importing the client,
 # the sandbox or the demo is here).
 FLOOR_TESTS = [
@@ -78,6 +78,9 @@ FLOOR_TESTS = [
     "tests/test_demo_*.py",
     "tests/test_cli_sandbox.py",
     "tests/test_contract.py",
+    "tests/test_testing_sandbox.py",
+    "tests/test_testing_plugin.py",
+    "tests/test_testing_embeds.py",
     "tests/test_cli_lint.py",
     "tests/test_schema_differential.py",
 ]

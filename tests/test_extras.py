@@ -27,17 +27,25 @@ from cswidget.extras import EXTRAS
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# extra -> (feature named in the message, Python that uses the feature)
-FEATURES: dict[str, list[tuple[str, str]]] = {
-    "api": [("cswidget.api", "import cswidget.api"),
-            ("cswidget.api", "from cswidget.api.command import main")],
-    "sandbox": [("cswidget.sandbox", "import cswidget.sandbox"),
-                ("cswidget.sandbox", "from cswidget.sandbox.server import serve")],
-    "django": [("cswidget.django", "import cswidget.django")],
+# extra -> (feature named in the message, Python that uses the feature, the
+# modules of the extra it needs: None for all of them)
+FEATURES: dict[str, list[tuple[str, str, tuple[str, ...] | None]]] = {
+    "api": [("cswidget.api", "import cswidget.api", None),
+            ("cswidget.api", "from cswidget.api.command import main", None)],
+    # The app runs without uvicorn (cswidget.testing serves it in process).
+    "sandbox": [("cswidget.sandbox", "import cswidget.sandbox", ("starlette", "msgspec")),
+                ("cswidget.sandbox", "from cswidget.sandbox.server import serve", None)],
+    "django": [("cswidget.django", "import cswidget.django", None)],
     "schema": [("cswidget.schemas.validate",
-                "from cswidget.schemas import validate; validate('widget-params', {})")],
-    "lint": [("cswidget lint", "import cswidget.cli.lint")],
-    "demo": [("the demo site", "import demo_site.app")],
+                "from cswidget.schemas import validate; validate('widget-params', {})", None)],
+    "lint": [("cswidget lint", "import cswidget.cli.lint", None)],
+    "autoembed": [("cswidget's AutoEmbedMiddleware",
+                   "from cswidget.bodyend import require_parser; require_parser()", None)],
+    "testing": [("cswidget.testing", "from cswidget.testing import sandbox",
+                 ("httpx", "msgspec", "starlette")),
+                ("cswidget.testing", "from cswidget.testing import assert_embed",
+                 ("html5lib",))],
+    "demo": [("the demo site", "import demo_site.app", None)],
 }  # fmt: skip
 # The command line turns the same error into one line and exit status 2.
 COMMANDS: dict[str, tuple[str, list[str]]] = {
@@ -105,8 +113,9 @@ def python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 CASES = [
     (extra, module, feature, code, how)
     for extra, features in FEATURES.items()
+    for feature, code, needs in features
     for module in EXTRAS[extra]
-    for feature, code in features
+    if needs is None or module in needs
     for how in HIDE
 ]
 

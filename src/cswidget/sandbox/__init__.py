@@ -3,15 +3,17 @@
     from cswidget.sandbox import create_app
     app = create_app(db=":memory:", seed="demo")
 
-Needs the `sandbox` extra (Starlette, uvicorn): from the clone's folder,
-`pip install '.[sandbox]'`.
+Needs the `sandbox` extra (Starlette, msgspec, uvicorn): from the clone's
+folder, `pip install '.[sandbox]'`. The app needs Starlette and msgspec;
+serving it (`cswidget sandbox`, `cswidget.sandbox.server`) needs uvicorn too,
+checked there, so that `cswidget.testing` runs the app in process without it.
 """
 
 from __future__ import annotations
 
-from ..extras import MissingExtraError, installed
+from ..extras import MissingExtraError, missing_modules
 
-if not installed("sandbox"):
+if any(module != "uvicorn" for module in missing_modules("sandbox")):
     raise MissingExtraError("sandbox", feature="cswidget.sandbox")
 
 from .app import API_PATHS as API_PATHS

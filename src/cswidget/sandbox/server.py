@@ -23,7 +23,11 @@ from datetime import datetime
 from typing import Any
 
 from ..api_rules import format_timestamp
+from ..extras import MissingExtraError, installed
 from .app import DEFAULT_TOKEN, create_app
+
+if not installed("sandbox"):  # uvicorn: the app itself needs only the rest
+    raise MissingExtraError("sandbox", feature="cswidget.sandbox")
 
 __all__ = ["KEEP_ALIVE_TIMEOUT", "REQUEST_TIMEOUT", "listen", "serve"]
 
