@@ -1348,9 +1348,9 @@ def _next_id(db: sqlite3.Connection, table: str) -> int:
 
 
 def _bound(db: sqlite3.Connection, table: str, snapshot: int | None) -> int:
-    if snapshot is not None:
-        return snapshot
-    return int(db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
+    # A snapshot past the newest row bounds nothing more than the newest row.
+    newest = int(db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
+    return newest if snapshot is None else min(snapshot, newest)
 
 
 def _dense_total(db: sqlite3.Connection, table: str, bound: int) -> int:
