@@ -464,5 +464,9 @@ def test_a_window_splits_into_whole_days_and_partial_day_rows(
 
 
 def test_each_row_counts_in_every_rollup_of_the_dimensions_it_has() -> None:
-    assert len(rollups((1, 2, 3, 4))) == 16
-    assert rollups((1, None, None, None)) == [(0, 0, 0, 0), (1, 0, 0, 0)]
+    # Each combination of survey, site and staff member, and company alone.
+    assert rollups((1, 2, 3, 4)) == (
+        (0, 0, 0, 0), (1, 0, 0, 0), (0, 2, 0, 0), (1, 2, 0, 0),
+        (0, 0, 3, 0), (1, 0, 3, 0), (0, 2, 3, 0), (1, 2, 3, 0), (0, 0, 0, 4),
+    )  # fmt: skip
+    assert rollups((1, None, None, None)) == ((0, 0, 0, 0), (1, 0, 0, 0))

@@ -135,12 +135,18 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     DROP TABLE scores;
     CREATE INDEX ratings_by_time
         ON ratings (metric, submitted_at, score, survey_id, site_id, staff_id, company_id);
+    CREATE INDEX ratings_by_company
+        ON ratings (metric, company_id, submitted_at, score, survey_id, site_id, staff_id)
+        WHERE company_id IS NOT NULL;
     CREATE TABLE sent_requests (
         request_id INTEGER PRIMARY KEY, sent_at TEXT NOT NULL, survey_id INTEGER NOT NULL,
         site_id INTEGER, staff_id INTEGER, company_id INTEGER, delivered INTEGER NOT NULL,
         replied INTEGER NOT NULL);
     CREATE INDEX sent_requests_by_time ON sent_requests
         (sent_at, survey_id, site_id, staff_id, company_id, delivered, replied);
+    CREATE INDEX sent_requests_by_company ON sent_requests
+        (company_id, sent_at, survey_id, site_id, staff_id, delivered, replied)
+        WHERE company_id IS NOT NULL;
     CREATE TABLE score_days (
         metric TEXT NOT NULL, survey_id INTEGER NOT NULL, site_id INTEGER NOT NULL,
         staff_id INTEGER NOT NULL, company_id INTEGER NOT NULL, day TEXT NOT NULL,
@@ -168,48 +174,103 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
-# Every aggregate, computed again from the rows: what migration 3 fills them
-# with, and what the tests compare the ones kept write by write against.
-# A rollup keeps a dimension when its bit is set (tallies.py: 0 is "any").
-REBUILD_AGGREGATES: Final = """
-    DELETE FROM sent_requests;
+# The aggregates are kept by set-based SQL over the rows a write added (the
+# same statements with `{rows}` true recount them all): GROUP BY in SQLite,
+# not a loop in Python, so a bulk load of a million rows costs little more
+# than the rows themselves. A rollup keeps a dimension when its bit is set
+# (tallies.py: 0 is "any"); masks 0-7 are survey/site/staff, 8 is company.
+_MASKS_CTE: Final = (
+    "WITH RECURSIVE masks (m) AS (SELECT 0 UNION ALL SELECT m + 1 FROM masks WHERE m < 8)"
+)
+_HAS_KEPT: Final = (
+    "(m & 2 = 0 OR site_id IS NOT NULL) AND (m & 4 = 0 OR staff_id IS NOT NULL)"
+    " AND (m & 8 = 0 OR company_id IS NOT NULL)"
+)
+_KEYS: Final = (
+    "iif(m & 1, survey_id, 0), iif(m & 2, site_id, 0), iif(m & 4, staff_id, 0),"
+    " iif(m & 8, company_id, 0)"
+)
+# `{rows}`: which sent requests (new ones, or every one).
+SENT_REQUESTS_ADD: Final = """
     INSERT INTO sent_requests
         SELECT q.id, q.sent_at, q.survey_id, q.site_id, q.staff_id, c.id,
             q.delivery_failure IS NULL,
             q.delivery_failure IS NULL
                 AND EXISTS (SELECT 1 FROM feedback_responses r WHERE r.request_id = q.id)
         FROM feedback_requests q LEFT JOIN companies c ON c.name = q.company_name
-        WHERE q.state = 'sent' AND q.sent_at IS NOT NULL;
-    DELETE FROM score_days;
-    INSERT INTO score_days
-        WITH RECURSIVE masks (m) AS (SELECT 0 UNION ALL SELECT m + 1 FROM masks WHERE m < 15)
-        SELECT metric, iif(m & 1, survey_id, 0), iif(m & 2, site_id, 0), iif(m & 4, staff_id, 0),
-            iif(m & 8, company_id, 0), substr(submitted_at, 1, 10), score, count(*)
-        FROM ratings, masks
-        WHERE (m & 2 = 0 OR site_id IS NOT NULL) AND (m & 4 = 0 OR staff_id IS NOT NULL)
-            AND (m & 8 = 0 OR company_id IS NOT NULL)
-        GROUP BY 1, 2, 3, 4, 5, 6, 7;
-    DELETE FROM request_days;
-    INSERT INTO request_days
-        WITH RECURSIVE masks (m) AS (SELECT 0 UNION ALL SELECT m + 1 FROM masks WHERE m < 15)
-        SELECT iif(m & 1, survey_id, 0), iif(m & 2, site_id, 0), iif(m & 4, staff_id, 0),
-            iif(m & 8, company_id, 0), substr(sent_at, 1, 10), count(*), sum(delivered),
-            sum(replied)
-        FROM sent_requests, masks
-        WHERE (m & 2 = 0 OR site_id IS NOT NULL) AND (m & 4 = 0 OR staff_id IS NOT NULL)
-            AND (m & 8 = 0 OR company_id IS NOT NULL)
-        GROUP BY 1, 2, 3, 4, 5;
-    DELETE FROM response_days;
-    INSERT INTO response_days
-        WITH RECURSIVE masks (m) AS (SELECT 0 UNION ALL SELECT m + 1 FROM masks WHERE m < 7)
+        WHERE {rows} AND q.state = 'sent' AND q.sent_at IS NOT NULL
+"""
+SCORE_DAYS_ADD: Final = f"""
+    INSERT INTO score_days {_MASKS_CTE}
+        SELECT metric, {_KEYS}, substr(submitted_at, 1, 10), score, count(*)
+        FROM ratings, masks WHERE {{rows}} AND {_HAS_KEPT}
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        ON CONFLICT DO UPDATE SET n = n + excluded.n
+"""
+# `{counts}`: (sent, delivered, replied) of the chosen sent requests.
+REQUEST_DAYS_ADD: Final = f"""
+    INSERT INTO request_days {_MASKS_CTE}
+        SELECT {_KEYS}, substr(sent_at, 1, 10), {{counts}}
+        FROM sent_requests, masks WHERE {{rows}} AND {_HAS_KEPT}
+        GROUP BY 1, 2, 3, 4, 5
+        ON CONFLICT DO UPDATE SET sent = sent + excluded.sent,
+            delivered = delivered + excluded.delivered, replied = replied + excluded.replied
+"""
+RESPONSE_DAYS_ADD: Final = f"""
+    INSERT INTO response_days {_MASKS_CTE.replace("m < 8", "m < 7")}
         SELECT iif(m & 1, survey_id, 0), iif(m & 2, site_id, 0), iif(m & 4, staff_id, 0),
             substr(created_at, 1, 10), count(*)
         FROM feedback_responses, masks
-        WHERE (m & 2 = 0 OR site_id IS NOT NULL) AND (m & 4 = 0 OR staff_id IS NOT NULL)
-        GROUP BY 1, 2, 3, 4;
-    DELETE FROM request_states;
-    INSERT INTO request_states SELECT state, count(*) FROM feedback_requests GROUP BY state;
+        WHERE {{rows}} AND (m & 2 = 0 OR site_id IS NOT NULL)
+            AND (m & 4 = 0 OR staff_id IS NOT NULL)
+        GROUP BY 1, 2, 3, 4
+        ON CONFLICT DO UPDATE SET n = n + excluded.n
 """
+REQUEST_STATES_ADD: Final = """
+    INSERT INTO request_states SELECT state, count(*) FROM feedback_requests q
+        WHERE {rows} GROUP BY state
+        ON CONFLICT DO UPDATE SET n = n + excluded.n
+"""
+_NEW_COUNTS: Final = "count(*), sum(delivered), sum(replied)"
+# Every aggregate, computed again from the rows: what migration 3 fills them
+# with, and what the tests compare the ones kept write by write against.
+REBUILD_AGGREGATES: Final = ";".join(
+    [
+        "INSERT OR IGNORE INTO companies (name)"
+        " SELECT company_name FROM feedback_responses WHERE company_name IS NOT NULL"
+        " UNION SELECT company_name FROM feedback_requests WHERE company_name IS NOT NULL",
+        "DELETE FROM sent_requests",
+        SENT_REQUESTS_ADD.format(rows="1"),
+        "DELETE FROM score_days",
+        SCORE_DAYS_ADD.format(rows="1"),
+        "DELETE FROM request_days",
+        REQUEST_DAYS_ADD.format(rows="1", counts=_NEW_COUNTS),
+        "DELETE FROM response_days",
+        RESPONSE_DAYS_ADD.format(rows="1"),
+        "DELETE FROM request_states",
+        REQUEST_STATES_ADD.format(rows="1"),
+    ]
+)
+# The same statements over the rows one write added (ids from `?` on).
+_STATES_OF_NEW: Final = REQUEST_STATES_ADD.format(rows="q.id >= ?")
+_COMPANIES_OF_NEW: Final = (
+    "INSERT OR IGNORE INTO companies (name) SELECT company_name FROM feedback_requests"
+    " WHERE id >= ? AND company_name IS NOT NULL"
+)
+_SENT_OF_NEW: Final = SENT_REQUESTS_ADD.format(rows="q.id >= ?")
+_REQUEST_DAYS_OF_NEW: Final = REQUEST_DAYS_ADD.format(rows="request_id >= ?", counts=_NEW_COUNTS)
+_SCORE_DAYS_OF_NEW: Final = SCORE_DAYS_ADD.format(rows="ratings.rowid > ?")
+_RESPONSE_DAYS_OF_NEW: Final = RESPONSE_DAYS_ADD.format(rows="id >= ?")
+# Read from the new responses' request ids (unary + keeps the planner from
+# building an index over every sent request to find the unreplied ones).
+_ANSWERED_BY_NEW: Final = (
+    "request_id IN (SELECT request_id FROM feedback_responses WHERE id >= ?"
+    " AND request_id IS NOT NULL) AND +delivered = 1 AND +replied = 0"
+)
+_REQUEST_DAYS_OF_REPLIES: Final = REQUEST_DAYS_ADD.format(
+    rows=_ANSWERED_BY_NEW, counts="0, 0, count(*)"
+)
+_MARK_REPLIES: Final = f"UPDATE sent_requests SET replied = 1 WHERE {_ANSWERED_BY_NEW}"
 # The version whose migration first fills the aggregates.
 _AGGREGATES_VERSION: Final = 3
 PART_IDS: Final = 1000
@@ -306,9 +367,11 @@ class Store:
         self, connection: sqlite3.Connection, *, link_base: str, path: str | None = None
     ) -> None:
         # ":memory:" (path None): one connection, every statement under one
-        # lock. A file: a connection per thread, so reads run side by side
-        # beside a write (WAL) and release the GIL while SQLite works;
-        # writes take one lock, so they never wait on SQLite's busy handler.
+        # lock. A file: a connection per thread for reads, so they run side
+        # by side and beside a write (WAL), releasing the GIL while SQLite
+        # works; writes take one lock and one connection of their own, so they
+        # never wait on SQLite's busy handler and its page cache stays warm
+        # (a connection forgets its cache when another one writes).
         self._shared = connection if path is None else None
         self._path = path
         self._local = threading.local()
@@ -316,8 +379,7 @@ class Store:
         self._connections_lock = threading.Lock()
         self._lock = threading.RLock()
         self._writer = self._lock if path is None else threading.Lock()
-        if path is not None:
-            self._local.connection = connection
+        self._write_connection = connection
         self.link_base = link_base
         # Account data (surveys, templates, staff, sites) is small and read on
         # every write; cached here, forgotten whenever any of it changes.
@@ -334,6 +396,9 @@ class Store:
         connection = _connect(path, file=file is not None)
         if file is not None:
             connection.execute("PRAGMA journal_mode=WAL")
+            # The writer's own cache holds the index pages a stream of inserts
+            # touches (a bulk load of a million rows spills far less).
+            connection.execute("PRAGMA cache_size=-262144")
         store = cls(connection, link_base=link_base, path=file)
         store._migrate()
         return store
@@ -413,7 +478,8 @@ class Store:
     def transaction(self, *, account: bool = False) -> Iterator[sqlite3.Connection]:
         """The connection, inside one write transaction (one writer at a time).
         `account`: the transaction changes account data, so forget the cache."""
-        with self._writer, self._connection() as db:
+        with self._writer:
+            db = self._write_connection
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -719,8 +785,10 @@ class Store:
         return it as GET /feedback_requests/:id will (built from what was
         written, not read back: one INSERT for the row, and for a sent
         request its row in the response rate's aggregates)."""
+        parts = _request_parts(request)
         row = _request_row(
             request,
+            parts=parts,
             now=now,
             site_id=site_id,
             staff_id=staff_id,
@@ -731,7 +799,7 @@ class Store:
         )
         with self.transaction() as db:
             self._insert_requests(db, [row])
-        return self._request(row)
+        return self._request(row, parts)
 
     def create_feedback_requests(self, requests: Iterable[Mapping[str, Any]]) -> list[int]:
         """Store many requests in one transaction (a bulk load); each item
@@ -747,34 +815,30 @@ class Store:
     def _insert_requests(self, db: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        first = _next_id(db, "feedback_requests")
-        for offset, row in enumerate(rows):
-            row["id"] = first + offset
-        names = list(rows[0])
-        db.executemany(
-            f"INSERT INTO feedback_requests ({', '.join(names)})"
-            f" VALUES ({', '.join('?' * len(names))})",
-            [tuple(row[name] for name in names) for row in rows],
-        )
-        states = Counter(row["state"] for row in rows)
-        db.executemany(
-            "INSERT INTO request_states VALUES (?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
-            states.items(),
-        )
-        # A new request has no response yet: sent, and delivered unless it failed.
-        sent = [
-            (row["id"], row["sent_at"], self._dimensions(db, row), row["delivery_failure"] is None)
-            for row in rows
-            if row["state"] == "sent" and row["sent_at"] is not None
-        ]
-        db.executemany(
-            "INSERT INTO sent_requests VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-            [(rid, at, *dimensions, int(delivered)) for rid, at, dimensions, delivered in sent],
-        )
-        _add_request_days(
-            db,
-            [(at, dimensions, 1, int(delivered), 0) for _, at, dimensions, delivered in sent],
-        )
+        names = [name for name in rows[0] if name != "id"]
+        columns, marks = ", ".join(names), ", ".join("?" * len(names))
+        if len(rows) == 1:
+            # One request (the API's write path): SQLite assigns the id.
+            cursor = db.execute(
+                f"INSERT INTO feedback_requests ({columns}) VALUES ({marks})",
+                tuple(rows[0][name] for name in names),
+            )
+            rows[0]["id"] = int(cursor.lastrowid or 0)
+        else:
+            first = _next_id(db, "feedback_requests")
+            for offset, row in enumerate(rows):
+                row["id"] = first + offset
+            db.executemany(
+                f"INSERT INTO feedback_requests (id, {columns}) VALUES (?, {marks})",
+                [(row["id"], *(row[name] for name in names)) for row in rows],
+            )
+        first = rows[0]["id"]
+        db.execute(_STATES_OF_NEW, (first,))
+        if any(row["state"] == "sent" and row["sent_at"] is not None for row in rows):
+            # A new request has no response yet: sent, and delivered unless it failed.
+            db.execute(_COMPANIES_OF_NEW, (first,))
+            db.execute(_SENT_OF_NEW, (first,))
+            db.execute(_REQUEST_DAYS_OF_NEW, (first,))
 
     def _dimensions(self, db: sqlite3.Connection, row: Mapping[str, Any]) -> tallies.Dimensions:
         company = row["company_name"]
@@ -884,13 +948,18 @@ class Store:
         row = self._one("SELECT data FROM feedback_requests WHERE id = ?", (request_id,))
         return [] if row is None else [(d["key"], d["value"]) for d in json.loads(row[0])]
 
-    def _request(self, row: Any) -> contract.FeedbackRequest:
+    def _request(self, row: Any, parts: _Parts | None = None) -> contract.FeedbackRequest:
         # A part's id is its request's id times 1000 plus its place (at most
         # 100 data entries and 10 reminders): stable, unique, no table of its own.
         first_part_id = row["id"] * PART_IDS + 1
+        # `parts`: the data and reminders just written, not decoded back.
+        data_items, reminder_items = parts or (
+            json.loads(row["data"]),
+            json.loads(row["reminders"]),
+        )
         data = tuple(
             contract.DataItem(id=first_part_id + index, key=entry["key"], value=entry["value"])
-            for index, entry in enumerate(json.loads(row["data"]))
+            for index, entry in enumerate(data_items)
         )
         reminders = tuple(
             contract.Reminder(
@@ -902,7 +971,7 @@ class Store:
                 not_sent_reason=entry["not_sent_reason"],
                 delivery_failure=entry["delivery_failure"],
             )
-            for index, entry in enumerate(json.loads(row["reminders"]))
+            for index, entry in enumerate(reminder_items)
         )
         sms = None
         if row["sms_number"] is not None:
@@ -1018,18 +1087,22 @@ class Store:
         """File many responses in one transaction (a bulk load); each item
         holds `add_response`'s arguments by name (all but survey_id, fields,
         answers and submitted_at optional). Their ids. The aggregates are
-        kept exactly as one `add_response` per item keeps them.
+        kept by the same statements as for one `add_response`.
 
             store.add_responses([{"survey_id": 1484, "fields": {}, "answers": [],
                                   "submitted_at": "2023-08-19T16:30:14Z"}])
         """
         items = [(item, self._scores(item["survey_id"], item["answers"])) for item in responses]
+        if not items:
+            return []
         with self.transaction() as db:
             first = _next_id(db, "feedback_responses")
+            ratings_before = int(
+                db.execute("SELECT coalesce(max(rowid), 0) FROM ratings").fetchone()[0]
+            )
             rows = []
             ratings: list[tuple[Any, ...]] = []
-            days: Counter[tuple[int, int, int, str]] = Counter()
-            answered = []
+            answered = False
             for offset, (item, scores) in enumerate(items):
                 response_id = first + offset
                 fields = item["fields"]
@@ -1037,15 +1110,7 @@ class Store:
                 company = company if isinstance(company, str) else None
                 site_id, staff_id = item.get("site_id"), item.get("staff_id")
                 submitted_at = item["submitted_at"]
-                dimensions = self._dimensions(
-                    db,
-                    {
-                        "survey_id": item["survey_id"],
-                        "site_id": site_id,
-                        "staff_id": staff_id,
-                        "company_name": company,
-                    },
-                )
+                answered = answered or item.get("request_id") is not None
                 # A response is never edited: created_at and updated_at are
                 # its submitted_at (response_days counts both filters by it).
                 rows.append(
@@ -1058,14 +1123,13 @@ class Store:
                         submitted_at, submitted_at, submitted_at,
                     )
                 )  # fmt: skip
-                ratings.extend(
-                    (metric, submitted_at, score, *dimensions, response_id)
-                    for metric, score in scores
-                )
-                for key in tallies.rollups((*dimensions[:3], None)):
-                    days[(*key[:3], tallies.day_of(submitted_at))] += 1
-                if item.get("request_id") is not None:
-                    answered.append(item["request_id"])
+                if scores:
+                    company_id = None if company is None else self._company_id(db, company)
+                    ratings.extend(
+                        (metric, submitted_at, score, item["survey_id"], site_id, staff_id,
+                         company_id, response_id)
+                        for metric, score in scores
+                    )  # fmt: skip
             db.executemany(
                 "INSERT INTO feedback_responses (id, survey_id, request_id, reference,"
                 " machine_id, email, company_name, site_id, staff_id, fields, answers,"
@@ -1073,31 +1137,14 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            db.executemany("INSERT INTO ratings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ratings)
-            db.executemany(
-                "INSERT INTO score_days VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT DO UPDATE SET n = n + excluded.n",
-                tallies.score_days(
-                    (metric, at, score, (survey, site, staff, company_id))
-                    for metric, at, score, survey, site, staff, company_id, _ in ratings
-                ),
-            )
-            db.executemany(
-                "INSERT INTO response_days VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT DO UPDATE SET n = n + excluded.n",
-                [(*key, n) for key, n in days.items()],
-            )
-            # A delivered request's first response makes it a reply.
-            replies: list[tuple[str, Any, int, int, int]] = []
-            for request_id in dict.fromkeys(answered):
-                for sent_at, *dimensions in db.execute(
-                    "UPDATE sent_requests SET replied = 1"
-                    " WHERE request_id = ? AND delivered = 1 AND replied = 0"
-                    " RETURNING sent_at, survey_id, site_id, staff_id, company_id",
-                    (request_id,),
-                ).fetchall():
-                    replies.append((sent_at, tuple(dimensions), 0, 0, 1))
-            _add_request_days(db, replies)
+            if ratings:
+                db.executemany("INSERT INTO ratings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ratings)
+                db.execute(_SCORE_DAYS_OF_NEW, (ratings_before,))
+            db.execute(_RESPONSE_DAYS_OF_NEW, (first,))
+            if answered:
+                # A delivered request's first response makes it a reply.
+                db.execute(_REQUEST_DAYS_OF_REPLIES, (first,))
+                db.execute(_MARK_REPLIES, (first,))
         return [first + offset for offset in range(len(items))]
 
     def _scores(
@@ -1219,7 +1266,8 @@ class Store:
     def score_counts(self, metric: str, scope: MetricFilter) -> dict[int, int]:
         """How many ratings of each score `metric` questions got in `scope`:
         whole days from score_days, partial first and last days from ratings."""
-        window = tallies.split_window(scope.from_time, scope.to_time)
+        window = _metric_window(scope)
+        rows_index = "ratings_by_company" if scope.company_name is not None else "ratings_by_time"
         counts: Counter[int] = Counter()
         with self._reading() as db:
             if window.days is not None:
@@ -1235,7 +1283,8 @@ class Store:
                 where, args = ["metric = ?", "submitted_at BETWEEN ? AND ?"], [metric, start, end]
                 _scope_filters(scope, where, args, rollup=False)
                 for score, count in db.execute(
-                    f"SELECT score, count(*) FROM ratings WHERE {' AND '.join(where)}"
+                    f"SELECT score, count(*) FROM ratings INDEXED BY {rows_index}"
+                    f" WHERE {' AND '.join(where)}"
                     " GROUP BY score",
                     args,
                 ):
@@ -1245,7 +1294,12 @@ class Store:
     def request_counts(self, scope: MetricFilter) -> tuple[int, int, int]:
         """(sent, delivered, replied) for requests sent within `scope`: whole
         days from request_days, partial first and last days from sent_requests."""
-        window = tallies.split_window(scope.from_time, scope.to_time)
+        window = _metric_window(scope)
+        rows_index = (
+            "sent_requests_by_company"
+            if scope.company_name is not None
+            else "sent_requests_by_time"
+        )
         totals = [0, 0, 0]
         with self._reading() as db:
             queries: list[tuple[str, list[Any]]] = []
@@ -1266,7 +1320,7 @@ class Store:
                 queries.append(
                     (
                         "SELECT count(*), sum(delivered), sum(replied) FROM sent_requests"
-                        f" WHERE {' AND '.join(where)}",
+                        f" INDEXED BY {rows_index} WHERE {' AND '.join(where)}",
                         args,
                     )
                 )
@@ -1290,9 +1344,30 @@ class UnknownPosition(LookupError):
     """An `after` paging position that is no row of the list."""
 
 
+_Parts = tuple[list[dict[str, Any]], list[dict[str, Any]]]
+
+
+def _request_parts(request: Mapping[str, Any]) -> _Parts:
+    """A request's data and reminders as stored in its row."""
+    data = [{"key": entry["key"], "value": entry["value"]} for entry in request.get("data") or ()]
+    reminders = [
+        {
+            "email_template_id": reminder["email_template_id"],
+            "send_at": reminder["send_at"],
+            "sent_at": None,
+            "text_message_template_id": reminder["text_message_template_id"],
+            "not_sent_reason": None,
+            "delivery_failure": None,
+        }
+        for reminder in request.get("reminders") or ()
+    ]
+    return data, reminders
+
+
 def _request_row(
     request: Mapping[str, Any],
     *,
+    parts: _Parts | None = None,
     now: str,
     site_id: int | None = None,
     staff_id: int | None = None,
@@ -1322,23 +1397,9 @@ def _request_row(
     }
     # Data and reminders belong to their request and are only ever read
     # with it: stored in its row (as JSON), so a request is one INSERT.
-    row["data"] = json.dumps(
-        [{"key": entry["key"], "value": entry["value"]} for entry in data],
-        ensure_ascii=False,
-    )
-    row["reminders"] = json.dumps(
-        [
-            {
-                "email_template_id": reminder["email_template_id"],
-                "send_at": reminder["send_at"],
-                "sent_at": None,
-                "text_message_template_id": reminder["text_message_template_id"],
-                "not_sent_reason": None,
-                "delivery_failure": None,
-            }
-            for reminder in request.get("reminders") or ()
-        ]
-    )
+    data_items, reminders = parts or _request_parts(request)
+    row["data"] = json.dumps(data_items, ensure_ascii=False)
+    row["reminders"] = json.dumps(reminders)
     return row
 
 
@@ -1379,6 +1440,15 @@ def _add_request_days(
     )
 
 
+def _metric_window(scope: MetricFilter) -> tallies.Window:
+    """Whole days from the aggregates where a rollup fits the filters; else
+    the whole window from the rows (company with another dimension)."""
+    others = bool(scope.survey_ids or scope.site_ids or scope.staff_ids)
+    if tallies.has_rollup(company=scope.company_name is not None, others=others):
+        return tallies.split_window(scope.from_time, scope.to_time)
+    return tallies.Window(rows=((scope.from_time, scope.to_time),), days=None)
+
+
 def _scope_filters(scope: MetricFilter, where: list[str], args: list[Any], *, rollup: bool) -> None:
     """A metric's filters over an aggregate (`rollup`: each dimension is
     either filtered or the "any" rollup) or over rows."""
@@ -1393,7 +1463,10 @@ def _scope_filters(scope: MetricFilter, where: list[str], args: list[Any], *, ro
             _in(column, ids, where, args)
     if scope.company_name is not None:
         # A substring of the distinct company names, not of every row's.
-        where.append("company_id IN (SELECT id FROM companies WHERE name LIKE ? ESCAPE '\\')")
+        where.append(
+            "company_id IS NOT NULL"
+            " AND company_id IN (SELECT id FROM companies WHERE name LIKE ? ESCAPE '\\')"
+        )
         args.append(_like(scope.company_name))
     elif rollup:
         where.append(f"company_id = {tallies.ANY}")

@@ -18,6 +18,7 @@ days=('2023-08-02', '2023-08-31'))
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,21 +30,28 @@ __all__ = ["DIMENSIONS", "Window", "rollups", "split_window"]
 # The filter dimensions, in the order of the aggregate tables' key columns.
 DIMENSIONS: Final = ("survey_id", "site_id", "staff_id", "company_id")
 ANY: Final = 0
-# Each rollup as the tuple of dimensions it keeps.
+# The rollups, as bit masks of the dimensions they keep: every combination of
+# survey, site and staff member (an account has few of each), and company
+# alone. Company with another dimension is not kept: an account may have
+# thousands of companies, so those rollups would hold about a row per rating;
+# such a filter reads the matching companies' own rows (ratings_by_company).
+ROLLUP_MASKS: Final = (0, 1, 2, 3, 4, 5, 6, 7, 8)
+_COMPANY: Final = 8
 _MASKS: Final = tuple(
-    tuple(bool(mask & (1 << place)) for place in range(len(DIMENSIONS)))
-    for mask in range(1 << len(DIMENSIONS))
+    tuple(bool(mask & (1 << place)) for place in range(len(DIMENSIONS))) for mask in ROLLUP_MASKS
 )
 
 Dimensions = tuple[int | None, int | None, int | None, int | None]
 Key = tuple[int, int, int, int]
 
 
-def rollups(dimensions: Dimensions) -> list[Key]:
-    """Every rollup key a row with these dimension values is counted under.
+@functools.lru_cache(maxsize=1 << 16)
+def rollups(dimensions: Dimensions) -> tuple[Key, ...]:
+    """Every rollup key a row with these dimension values is counted under
+    (cached: an account has far fewer combinations than rows).
 
     >>> rollups((7, None, 3, None))
-    [(0, 0, 0, 0), (7, 0, 0, 0), (0, 0, 3, 0), (7, 0, 3, 0)]
+    ((0, 0, 0, 0), (7, 0, 0, 0), (0, 0, 3, 0), (7, 0, 3, 0))
     """
     keys: list[Key] = []
     for kept in _MASKS:
@@ -53,7 +61,7 @@ def rollups(dimensions: Dimensions) -> list[Key]:
             (value or ANY) if keep else ANY for keep, value in zip(kept, dimensions, strict=True)
         )
         keys.append((survey, site, staff, company))
-    return keys
+    return tuple(keys)
 
 
 @dataclass(frozen=True)
@@ -101,35 +109,28 @@ def day_of(moment: str) -> str:
     return moment[:10]
 
 
-def score_days(ratings: Iterable[tuple[str, str, int, Dimensions]]) -> list[tuple[object, ...]]:
-    """score_days rows to add for (metric, submitted_at, score, dimensions)
-    ratings: (metric, *key, day, score, count), counted once per rollup."""
-    counts: Counter[tuple[str, Dimensions, str, int]] = Counter(
-        (metric, dimensions, day_of(submitted_at), score)
-        for metric, submitted_at, score, dimensions in ratings
-    )
-    # Rows with the same dimensions share their rollups: expand each distinct
-    # combination once, then sum (what makes the bulk loader fast).
-    totals: Counter[tuple[object, ...]] = Counter()
-    for (metric, dimensions, day, score), count in counts.items():
-        for key in rollups(dimensions):
-            totals[(metric, *key, day, score)] += count
-    return [(*key, count) for key, count in totals.items()]
-
-
 def request_days(
     changes: Iterable[tuple[str, Dimensions, int, int, int]],
 ) -> list[tuple[object, ...]]:
     """request_days rows to add for (sent_at, dimensions, sent, delivered,
     replied) changes (each count +1, 0 or -1): (*key, day, sent, delivered, replied)."""
+    counts: Counter[tuple[Dimensions, str, int, int, int]] = Counter(
+        (dimensions, day_of(sent_at), sent, delivered, replied)
+        for sent_at, dimensions, sent, delivered, replied in changes
+    )
     totals: dict[tuple[object, ...], list[int]] = {}
-    for sent_at, dimensions, sent, delivered, replied in changes:
+    for (dimensions, day, sent, delivered, replied), count in counts.items():
         for key in rollups(dimensions):
-            found = totals.setdefault((*key, day_of(sent_at)), [0, 0, 0])
-            found[0] += sent
-            found[1] += delivered
-            found[2] += replied
-    return [(*key, *counts) for key, counts in totals.items() if any(counts)]
+            found = totals.setdefault((*key, day), [0, 0, 0])
+            found[0] += sent * count
+            found[1] += delivered * count
+            found[2] += replied * count
+    return [(*key, *sums) for key, sums in totals.items() if any(sums)]
+
+
+def has_rollup(*, company: bool, others: bool) -> bool:
+    """Whether a filter on company (and on any other dimension) has a rollup."""
+    return not (company and others)
 
 
 def keys_filter(column: str, ids: Sequence[int], where: list[str], args: list[object]) -> None:
