@@ -12,6 +12,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -470,3 +471,41 @@ def test_each_row_counts_in_every_rollup_of_the_dimensions_it_has() -> None:
         (0, 0, 3, 0), (1, 0, 3, 0), (0, 2, 3, 0), (1, 2, 3, 0), (0, 0, 0, 4),
     )  # fmt: skip
     assert rollups((1, None, None, None)) == ((0, 0, 0, 0), (1, 0, 0, 0))
+
+
+def test_the_query_plans_the_docs_show_are_sqlites() -> None:
+    store = Store.open(":memory:")
+    create_app(db=store, seed="demo", now=datetime(2023, 8, 19, 16, 30, 14, tzinfo=UTC))
+    statements: list[str] = []
+    with store._reading() as db:
+        db.set_trace_callback(statements.append)
+        store.score_counts("nps", MetricFilter(from_time="2023-07-20T16:30:14Z",
+                           to_time="2023-08-19T16:30:14Z", survey_ids=(1484,)))  # fmt: skip
+        store.score_counts("nps", MetricFilter(from_time="2023-01-01T00:00:00Z",
+                           to_time="2023-08-19T23:59:59Z", company_name="acme"))  # fmt: skip
+        store.score_counts("nps", MetricFilter(from_time="2023-01-01T00:00:00Z",
+                           to_time="2023-08-19T23:59:59Z", company_name="acme",
+                           site_ids=(1,)))  # fmt: skip
+        store.request_counts(MetricFilter(from_time="2023-01-01T00:00:00Z",
+                             to_time="2023-08-19T23:59:59Z", site_ids=(1,)))  # fmt: skip
+        db.set_trace_callback(None)
+        plans = {
+            row[3]
+            for statement in statements
+            if statement.startswith("SELECT")
+            for row in db.execute(f"EXPLAIN QUERY PLAN {statement}")
+        }
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "sandbox.md").read_text()
+    section = doc.split("### How they are answered")[1].split("\n## ")[0]
+    shown = {
+        line.strip()
+        for block in section.split("```text")[1:]
+        for line in block.split("```")[0].splitlines()
+        if line.startswith("    ")
+    }
+    shown.add(
+        "SEARCH ratings USING COVERING INDEX ratings_by_company"
+        " (metric=? AND company_id=? AND submitted_at>? AND submitted_at<?)"
+    )
+    assert len(shown) >= 5
+    assert shown <= plans
