@@ -165,6 +165,8 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         PRIMARY KEY (survey_id, site_id, staff_id, day)
     ) WITHOUT ROWID;
     CREATE TABLE request_states (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+    DROP INDEX feedback_requests_by_state;
+    DROP INDEX feedback_requests_by_sent_at;
     DROP INDEX feedback_responses_by_survey;
     DROP INDEX feedback_responses_by_site;
     DROP INDEX feedback_responses_by_staff;
