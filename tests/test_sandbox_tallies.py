@@ -509,3 +509,43 @@ def test_the_query_plans_the_docs_show_are_sqlites() -> None:
     )
     assert len(shown) >= 5
     assert shown <= plans
+
+
+def test_requests_a_clock_sends_are_counted_as_sent_set_based() -> None:
+    # Pending requests, some already answered (a link works before send_at),
+    # then moved to `sent` at their send_at in one statement, as a test clock does.
+    store = _store()
+    account = {
+        "requests": [
+            {"survey": 1 + n % 2, "site": [None, 1, 2][n % 3], "staff": STAFF_IDS[n % 2],
+             "company": COMPANIES[n % len(COMPANIES)], "state": "pending",
+             "sent_at": format_timestamp(START + timedelta(hours=7 * n)), "failed": n % 5 == 0}
+            for n in range(12)
+        ],
+        "responses": [
+            {"request": n, "survey": 1, "site": 1, "staff": None, "company": "Acme Ltd",
+             "submitted_at": format_timestamp(START + timedelta(hours=5 * n)),
+             "answers": ["9", "4", None]}
+            for n in (0, 1, 3, 3, 8)
+        ],
+        "changes": [],
+    }  # fmt: skip
+    fill(store, account, bulk=False)
+    due = format_timestamp(START + timedelta(hours=50))
+    with store.transaction() as db:
+        ids = [
+            row[0]
+            for row in db.execute(
+                "UPDATE feedback_requests SET state = 'sent', sent_at = send_at,"
+                " updated_at = send_at WHERE state = 'pending' AND send_at <= ? RETURNING id",
+                (due,),
+            )
+        ]
+        store.requests_sent(db, ids, previous_state="pending")
+    assert len(ids) == 8
+    kept = aggregates(store)
+    store.rebuild_aggregates()
+    assert aggregates(store) == kept
+    scope = MetricFilter(from_time=format_timestamp(START), to_time=due)
+    with store._reading() as db:
+        assert store.request_counts(scope) == reference_requests(db, scope) == (8, 6, 2)

@@ -273,6 +273,16 @@ _REQUEST_DAYS_OF_REPLIES: Final = REQUEST_DAYS_ADD.format(
     rows=_ANSWERED_BY_NEW, counts="0, 0, count(*)"
 )
 _MARK_REPLIES: Final = f"UPDATE sent_requests SET replied = 1 WHERE {_ANSWERED_BY_NEW}"
+# The same over requests chosen by id (a JSON array bound to `?`).
+_CHOSEN: Final = "IN (SELECT value FROM json_each(?))"
+_COMPANIES_OF_CHOSEN: Final = (
+    "INSERT OR IGNORE INTO companies (name) SELECT company_name FROM feedback_requests"
+    f" WHERE id {_CHOSEN} AND company_name IS NOT NULL"
+)
+_SENT_OF_CHOSEN: Final = SENT_REQUESTS_ADD.format(rows=f"q.id {_CHOSEN}")
+_REQUEST_DAYS_OF_CHOSEN: Final = REQUEST_DAYS_ADD.format(
+    rows=f"request_id {_CHOSEN}", counts=_NEW_COUNTS
+)
 # The version whose migration first fills the aggregates.
 _AGGREGATES_VERSION: Final = 3
 PART_IDS: Final = 1000
@@ -898,6 +908,31 @@ class Store:
                 )
             self._retally_request(db, after)
         return self._request(after)
+
+    def requests_sent(
+        self, db: sqlite3.Connection, request_ids: Sequence[int], *, previous_state: str
+    ) -> None:
+        """Count requests that have just become `sent` (their state and
+        sent_at already written in `db`'s transaction; none of them `sent`
+        before) in the response rate's aggregates and the state counts,
+        set-based: what a clock passing many `send_at`s calls.
+
+            with store.transaction() as db:
+                ids = [row[0] for row in db.execute("UPDATE feedback_requests SET state = 'sent',"
+                    " sent_at = send_at WHERE state = 'pending' AND send_at <= ? RETURNING id",
+                    (now,))]
+                store.requests_sent(db, ids, previous_state="pending")
+        """
+        if not request_ids:
+            return
+        chosen = json.dumps(list(request_ids))
+        db.execute(_COMPANIES_OF_CHOSEN, (chosen,))
+        db.execute(_SENT_OF_CHOSEN, (chosen,))
+        db.execute(_REQUEST_DAYS_OF_CHOSEN, (chosen,))
+        db.executemany(
+            "INSERT INTO request_states VALUES (?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
+            [(previous_state, -len(request_ids)), ("sent", len(request_ids))],
+        )
 
     def _retally_request(self, db: sqlite3.Connection, row: sqlite3.Row) -> None:
         """Make the request's sent_requests row and its share of request_days
