@@ -5,11 +5,12 @@ tables and only the partial first and last day of a window from the rows,
 so their cost grows with the days in the window, not with the rows stored.
 
 Every rating (and every sent feedback request) is counted once in each
-rollup of its four filter dimensions (survey, site, staff member, company):
-a dimension is either kept or stored as 0, "any" (ids start at 1). A filter
-on survey and site reads the rollup that kept exactly those two, so no
-combination of filters ever scans what it does not count. A dimension the
-row lacks (no site) is only ever rolled up: no filter on it can match.
+rollup of its filter dimensions: every combination of survey, site and
+staff member, and company alone. In a rollup a dimension is either kept or
+stored as 0, "any" (ids start at 1). A filter on survey and site reads the
+rollup that kept exactly those two, so it never scans what it does not
+count. A dimension the row lacks (no site) is only ever rolled up: no
+filter on it can match. (The SQL that keeps them is in storage.py.)
 
     >>> split_window("2023-08-01T12:00:00Z", "2023-08-31T23:59:59Z")
     Window(rows=(('2023-08-01T12:00:00Z', '2023-08-01T23:59:59Z'),), \
@@ -36,7 +37,6 @@ ANY: Final = 0
 # thousands of companies, so those rollups would hold about a row per rating;
 # such a filter reads the matching companies' own rows (ratings_by_company).
 ROLLUP_MASKS: Final = (0, 1, 2, 3, 4, 5, 6, 7, 8)
-_COMPANY: Final = 8
 _MASKS: Final = tuple(
     tuple(bool(mask & (1 << place)) for place in range(len(DIMENSIONS))) for mask in ROLLUP_MASKS
 )
