@@ -214,13 +214,18 @@ def main() -> int:
         f"{theirs * 1e3:.1f}ms above an empty interpreter "
         f"({'met' if mine <= theirs else 'NOT met'})"
     )
-    status = 0
+    # Each benchmark prints its targets as met or NOT met; the run fails only
+    # when one cannot run to its end (it crashed), never for a missed target.
+    crashed = []
     for name in ("batch.py", "sandbox.py", "api.py", "models.py", "testing.py", "autoembed.py"):
         script = Path(__file__).with_name(name)
         if script.exists():
             print()
-            status |= subprocess.run([sys.executable, str(script)], check=False).returncode
-    return status
+            if subprocess.run([sys.executable, str(script)], check=False).returncode != 0:
+                crashed.append(name)
+    if crashed:
+        print(f"benchmarks that did not run to their end: {', '.join(crashed)}")
+    return 1 if crashed else 0
 
 
 if __name__ == "__main__":

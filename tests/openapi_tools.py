@@ -43,6 +43,7 @@ class Exchange:
     headers: dict[str, str]
     status: int
     body: bytes
+    request: bytes = b""
 
 
 @dataclass
@@ -63,6 +64,13 @@ class Recorder:
             return
         status = 0
         chunks: list[bytes] = []
+        sent: list[bytes] = []
+
+        async def read() -> Any:
+            message = await receive()
+            if message["type"] == "http.request":
+                sent.append(message.get("body", b""))
+            return message
 
         async def keep(message: MutableMapping[str, Any]) -> None:
             nonlocal status
@@ -72,12 +80,14 @@ class Recorder:
                 chunks.append(message.get("body", b""))
             await send(message)
 
-        await self.app(scope, receive, keep)
+        await self.app(scope, read, keep)
         headers = {
             key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
         }
         self.exchanges.append(
-            Exchange(scope["method"], scope["path"], headers, status, b"".join(chunks))
+            Exchange(
+                scope["method"], scope["path"], headers, status, b"".join(chunks), b"".join(sent)
+            )
         )
 
 

@@ -584,8 +584,8 @@ def test_links_and_link_headers_name_the_base_url() -> None:
         with httpx.Client(transport=transport, base_url="http://anything.test") as http:
             listed = http.get("/feedback_requests?per_page=2", headers=headers("Token token=x"))
         assert (
-            "<https://eu.customersure.example/feedback_requests?per_page=2&snapshot=406&page=2>; "
-            'rel="next"'
+            "<https://eu.customersure.example/feedback_requests?per_page=2&snapshot=406&after=405"
+            '&page=2>; rel="next"'
         ) in listed.headers["link"]
 
 

@@ -370,6 +370,7 @@ PAGING: Final = (
     _ref("per_page", "parameters"),
     _ref("snapshot", "parameters"),
 )
+KEYSET_PAGING: Final = (*PAGING, _ref("after", "parameters"))
 IDS_FILTERS: Final = (
     _query(
         "survey_ids[]", IDS, "Only these surveys (ids, not the code in a survey's URL).", [1484]
@@ -415,7 +416,7 @@ OPERATIONS: Final[tuple[Operation, ...]] = (
         "one state.",
         "FeedbackRequest", listed=True, example=[FEEDBACK_REQUEST],
         parameters=(
-            *PAGING,
+            *KEYSET_PAGING,
             _query("state", {"type": "string", "enum": list(FEEDBACK_REQUEST_STATES)},
                    "Only requests in this state.", "pending"),
         ),
@@ -441,7 +442,7 @@ OPERATIONS: Final[tuple[Operation, ...]] = (
         "Every feedback response, newest first (by submitted_at), optionally filtered.",
         "FeedbackResponse", listed=True, example=[FEEDBACK_RESPONSE],
         parameters=(
-            *PAGING,
+            *KEYSET_PAGING,
             _query("created_since", QUERY_TIME, "Only responses created at or after this time.",
                    "2023-07-01T00:00Z"),
             _query("updated_since", QUERY_TIME, "Only responses updated at or after this time.",
@@ -640,6 +641,12 @@ PARAMETERS: Final = {
         "snapshot", {"type": "integer", "minimum": 0, "maximum": MAX_ID},
         "The sandbox's paging bound: the newest id the pages are cut from, so rows that "
         "arrive while a client pages neither shift nor repeat. Link URLs carry it.", 400),
+    "after": _query(
+        "after", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        "The sandbox's keyset position: the id of the previous page's last row. "
+        'rel="next" Link URLs carry it, so a deep page costs what the first does; '
+        "page then only numbers the Link URLs. An id that is no row of the list is a 422.",
+        400),
 }  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -42,6 +43,7 @@ from ..vocabulary import (
 )
 from . import metrics, periods, survey_page
 from .http import (
+    KEYSET_PAGING,
     PAGING,
     ApiError,
     Query,
@@ -51,7 +53,7 @@ from .http import (
     list_headers,
     read_json,
 )
-from .storage import MetricFilter, Page, ResponseFilter, Store, TakenError
+from .storage import MetricFilter, Page, ResponseFilter, Store, TakenError, UnknownPosition
 
 __all__ = ["API_PATHS", "DEFAULT_BASE_URL", "DEFAULT_TOKEN", "create_app"]
 
@@ -68,7 +70,13 @@ SECURITY_HEADERS: Final = (
     (b"cache-control", b"no-store"),
 )
 
-Handler = Callable[[Request], Awaitable[Response]]
+Handler = Callable[[Request], Response]
+
+# Every endpoint that touches the database is a plain function: Starlette
+# runs it in its thread pool, so SQLite never blocks the event loop (a file
+# database gives each thread its own connection; reads run beside a write).
+# Endpoints that read a body await it on the loop, then hand the rest to the
+# pool (`run_in_threadpool`).
 
 
 class Sandbox:
@@ -99,6 +107,7 @@ def _listed(request: Request, query: Query, page: int, per_page: int, found: Pag
         per_page=per_page,
         total=found.total,
         snapshot=found.snapshot,
+        last_id=found.last_id,
     )
     return json_response(found.items, headers=headers)
 
@@ -122,8 +131,11 @@ def _found(item: Any) -> Response:
 
 
 async def create_feedback_request(request: Request) -> Response:
-    sandbox = _sandbox(request)
     body = await read_json(request)
+    return await run_in_threadpool(_create_feedback_request, _sandbox(request), body)
+
+
+def _create_feedback_request(sandbox: Sandbox, body: Any) -> Response:
     now = sandbox.now()
     checked = check_feedback_request(body, now=now)
     store = sandbox.store
@@ -161,9 +173,10 @@ def _not_owned(resource: str, field: str) -> FieldError:
     return FieldError(resource, field, INVALID_VALUE, {MESSAGE: "not one of this account's"})
 
 
-async def list_feedback_requests(request: Request) -> Response:
-    query = Query(request, (*PAGING, "state"))
+def list_feedback_requests(request: Request) -> Response:
+    query = Query(request, (*KEYSET_PAGING, "state"))
     page, per_page, snapshot = query.paging()
+    after = query.after()
     state = query.text("state")
     if state is not None and state not in FEEDBACK_REQUEST_STATES:
         query.errors.append(
@@ -172,19 +185,22 @@ async def list_feedback_requests(request: Request) -> Response:
             )
         )
     query.finish()
-    found = _sandbox(request).store.feedback_requests(
-        page=page, per_page=per_page, state=state, snapshot=snapshot
-    )
+    try:
+        found = _sandbox(request).store.feedback_requests(
+            page=page, per_page=per_page, state=state, snapshot=snapshot, after=after
+        )
+    except UnknownPosition:
+        raise query.unknown_position() from None
     return _listed(request, query, page, per_page, found)
 
 
 async def feedback_requests(request: Request) -> Response:
     if request.method == "POST":
         return await create_feedback_request(request)
-    return await list_feedback_requests(request)
+    return await run_in_threadpool(list_feedback_requests, request)
 
 
-async def get_feedback_request(request: Request) -> Response:
+def get_feedback_request(request: Request) -> Response:
     Query(request, ())
     return _found(_sandbox(request).store.feedback_request(_row_id(request)))
 
@@ -192,9 +208,10 @@ async def get_feedback_request(request: Request) -> Response:
 # --- feedback responses
 
 
-async def list_feedback_responses(request: Request) -> Response:
-    query = Query(request, (*PAGING, *FEEDBACK_RESPONSE_FILTERS))
+def list_feedback_responses(request: Request) -> Response:
+    query = Query(request, (*KEYSET_PAGING, *FEEDBACK_RESPONSE_FILTERS))
     page, per_page, snapshot = query.paging()
+    after = query.after()
     where = ResponseFilter(
         created_since=_time(query, "created_since"),
         updated_since=_time(query, "updated_since"),
@@ -204,9 +221,12 @@ async def list_feedback_responses(request: Request) -> Response:
         staff_ids=query.ids("staff_ids[]"),
     )
     query.finish()
-    found = _sandbox(request).store.feedback_responses(
-        page=page, per_page=per_page, where=where, snapshot=snapshot
-    )
+    try:
+        found = _sandbox(request).store.feedback_responses(
+            page=page, per_page=per_page, where=where, snapshot=snapshot, after=after
+        )
+    except UnknownPosition:
+        raise query.unknown_position() from None
     return _listed(request, query, page, per_page, found)
 
 
@@ -221,7 +241,7 @@ def _time(query: Query, name: str) -> str | None:
         return None
 
 
-async def get_feedback_response(request: Request) -> Response:
+def get_feedback_response(request: Request) -> Response:
     Query(request, ())
     return _found(_sandbox(request).store.feedback_response(_row_id(request)))
 
@@ -272,19 +292,19 @@ def _scope(request: Request, endpoint: str) -> MetricFilter:
     )
 
 
-async def response_rate(request: Request) -> Response:
+def response_rate(request: Request) -> Response:
     sent, delivered, replied = _sandbox(request).store.request_counts(
         _scope(request, "response_rate")
     )
     return json_response(metrics.response_rate(sent=sent, delivered=delivered, replied=replied))
 
 
-async def nps(request: Request) -> Response:
+def nps(request: Request) -> Response:
     counts = _sandbox(request).store.score_counts("nps", _scope(request, "nps"))
     return json_response(metrics.nps(counts))
 
 
-async def csat(request: Request) -> Response:
+def csat(request: Request) -> Response:
     counts = _sandbox(request).store.score_counts("csat", _scope(request, "csat"))
     return json_response(metrics.csat(counts))
 
@@ -293,14 +313,22 @@ async def csat(request: Request) -> Response:
 
 
 async def sites(request: Request) -> Response:
-    store = _sandbox(request).store
     if request.method == "POST":
         body = await read_json(request)
-        checked = check_site(body, resource=SITES_RESOURCE)
-        try:
-            return json_response(store.create_site(checked), 201)
-        except TakenError as taken:
-            raise _taken(SITES_RESOURCE, taken.field) from None
+        return await run_in_threadpool(_create_site, _sandbox(request).store, body)
+    return await run_in_threadpool(_list_sites, request)
+
+
+def _create_site(store: Store, body: Any) -> Response:
+    checked = check_site(body, resource=SITES_RESOURCE)
+    try:
+        return json_response(store.create_site(checked), 201)
+    except TakenError as taken:
+        raise _taken(SITES_RESOURCE, taken.field) from None
+
+
+def _list_sites(request: Request) -> Response:
+    store = _sandbox(request).store
     query = Query(request, PAGING)
     page, per_page, snapshot = query.paging()
     query.finish()
@@ -316,11 +344,15 @@ def _taken(resource: str, field: str) -> ValidationError:
 
 
 async def site(request: Request) -> Response:
+    body = await read_json(request) if request.method == "PATCH" else None
+    return await run_in_threadpool(_site, request, body)
+
+
+def _site(request: Request, body: Any) -> Response:
     store = _sandbox(request).store
     key: str = request.path_params["id"]
     found = store.site(key)
     if request.method == "PATCH":
-        body = await read_json(request)
         resource = f"/sites/{key}"
         changes = check_site(body, resource=resource, partial=True)
         if found is None:
@@ -333,7 +365,7 @@ async def site(request: Request) -> Response:
     return _found(found)
 
 
-async def staff(request: Request) -> Response:
+def staff(request: Request) -> Response:
     query = Query(request, (*PAGING, *STAFF_FILTERS))
     page, per_page, snapshot = query.paging()
     email, code = query.text("email"), query.text("code")
@@ -344,13 +376,13 @@ async def staff(request: Request) -> Response:
     return _listed(request, query, page, per_page, found)
 
 
-async def staff_member(request: Request) -> Response:
+def staff_member(request: Request) -> Response:
     Query(request, ())
     return _found(_sandbox(request).store.staff_member(_row_id(request)))
 
 
 def _by_name(lister: str) -> Handler:
-    async def endpoint(request: Request) -> Response:
+    def endpoint(request: Request) -> Response:
         query = Query(request, PAGING)
         page, per_page, snapshot = query.paging()
         query.finish()

@@ -43,6 +43,8 @@ from ..vocabulary import (
 )
 
 __all__ = [
+    "AFTER",
+    "KEYSET_PAGING",
     "MAX_BODY_BYTES",
     "MEDIA_TYPE",
     "PAGING",
@@ -65,6 +67,11 @@ MAX_DEPTH: Final = 8
 # from, so rows that arrive while a client pages neither shift nor repeat.
 SNAPSHOT: Final = "snapshot"
 PAGING: Final = ("page", "per_page", SNAPSHOT)
+# The sandbox's keyset position on the long lists: the id of the previous
+# page's last row, which `rel="next"` URLs carry so that page 10,000 costs
+# what page 1 costs (the page is read from there, not by skipping rows).
+AFTER: Final = "after"
+KEYSET_PAGING: Final = (*PAGING, AFTER)
 
 # `Token token=1234567890` or `Token token="1234567890"`, as the API documents.
 _AUTHORIZATION = re.compile(r'Token\s+token=(?:"([^"]*)"|([^\s"]+))\s*', re.ASCII)
@@ -278,25 +285,45 @@ class Query:
         snapshot = self.number(SNAPSHOT, default=None, minimum=0, maximum=MAX_ID)
         return page, per_page or DEFAULT_PER_PAGE, snapshot
 
+    def after(self) -> int | None:
+        """The keyset position (`after`), if given: a row id."""
+        return self.number(AFTER, default=None, maximum=MAX_ID)
+
+    def unknown_position(self) -> ValidationError:
+        message = "not a row of this list: follow the Link URLs, or page with page alone"
+        return ValidationError(
+            [FieldError(self.resource, AFTER, INVALID_VALUE, {MESSAGE: message})]
+        )
+
     def finish(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
 
 
 def list_headers(
-    *, base_url: str, query: Query, page: int, per_page: int, total: int, snapshot: int
+    *,
+    base_url: str,
+    query: Query,
+    page: int,
+    per_page: int,
+    total: int,
+    snapshot: int,
+    last_id: int | None = None,
 ) -> dict[str, str]:
     """Link (first, prev, next, last), X-Total-Pages and X-Total-Count.
 
     URLs are built on the configured base URL, never the request's Host, and
-    carry the snapshot bound so every page is cut from the same rows.
+    carry the snapshot bound so every page is cut from the same rows; with
+    `last_id` (the id of this page's last row, on the keyset lists) the next
+    URL also carries it as `after`.
     """
     last = max(1, -(-total // per_page))
-    kept = [(key, value) for key, value in query.items if key not in ("page", SNAPSHOT)]
+    kept = [(key, value) for key, value in query.items if key not in ("page", SNAPSHOT, AFTER)]
 
     def url(number: int) -> str:
+        position = [(AFTER, str(last_id))] if number == page + 1 and last_id is not None else []
         return f"{base_url}{query.resource}?" + urlencode(
-            [*kept, (SNAPSHOT, str(snapshot)), ("page", str(number))]
+            [*kept, (SNAPSHOT, str(snapshot)), *position, ("page", str(number))]
         )
 
     links = [(1, "first")]

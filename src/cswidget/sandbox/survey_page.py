@@ -14,6 +14,7 @@ from typing import Any, Final
 from urllib.parse import parse_qsl
 
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -69,26 +70,36 @@ def _store(request: Request) -> Store:
 
 
 async def survey_page(request: Request) -> Response:
+    # The body is read on the event loop; the database work runs in the
+    # thread pool, as every API endpoint's does.
+    body = None
+    if request.method == "POST":
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                return _page("Too large", element("p", [], escape_text("Too many answers.")), 413)
+    return await run_in_threadpool(_survey_page, request, body)
+
+
+def _survey_page(request: Request, body: bytes | None) -> Response:
     store = _store(request)
     feedback_request = store.feedback_request_by_token(request.path_params["token"])
     if feedback_request is None:
         return _page("Survey not found", element("p", [], escape_text("No such survey link.")), 404)
     survey = store.survey(feedback_request.survey_id)
     assert survey is not None  # requests are only stored for existing surveys
-    if request.method == "POST":
-        return await _submit(request, store, feedback_request)
+    if body is not None:
+        return _submit(request, store, feedback_request, body)
     questions = Markup("").join(_question(q) for q in store.questions(feedback_request.survey_id))
     send = element("button", [("type", "submit")], escape_text("Send"))
     form = element("form", [("method", "post")], questions + send)
     return _page(survey.name, element("h1", [], escape_text(survey.name)) + form)
 
 
-async def _submit(request: Request, store: Store, feedback_request: FeedbackRequest) -> Response:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            return _page("Too large", element("p", [], escape_text("Too many answers.")), 413)
+def _submit(
+    request: Request, store: Store, feedback_request: FeedbackRequest, body: bytes
+) -> Response:
     form: dict[str, list[str]] = {}
     for key, value in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True):
         form.setdefault(key, []).append(value)
