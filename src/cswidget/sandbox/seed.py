@@ -113,11 +113,18 @@ REQUESTS: Final = 400
 
 
 def load(name: str, *, store: Store, now: datetime) -> None:
-    """Load seed `name` (one of SEEDS) into `store`, unless it has an account already."""
+    """Load seed `name` (one of SEEDS) into `store`, unless it has an account
+    already: all of it or, if anything fails, none of it."""
     if name not in SEEDS:
         raise ValueError(f"Unsupported seed {name!r}, must be one of: {', '.join(SEEDS)}")
-    if not store.is_empty():
-        return
+    # One transaction: a process killed mid-seed leaves an empty database,
+    # which the next start seeds again, never half an account it would keep.
+    with store.transaction(account=True):
+        if store.is_empty():
+            _account(name, store=store, now=now)
+
+
+def _account(name: str, *, store: Store, now: datetime) -> None:
     for survey in SURVEYS:
         store.add_survey(**survey)
     for template_id, template_name, subject in EMAIL_TEMPLATES:
