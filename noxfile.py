@@ -246,7 +246,10 @@ def django6(session: nox.Session) -> None:
     """Python >= 3.12, Django 6.x: integrations and Django 6's built-in CSP in Chromium."""
     if PY312_PLUS is None:
         _missing(session, "Python >= 3.12")
-    _install(session, "-e", ".[django,demo]", "django>=6.0,<7", "jinja2", "fastapi", *TEST_PACKAGES)
+    # Every extra, as in `oldest`: the integration tests import httpx (the
+    # api extra) and the auto-insert tests selectolax (autoembed).
+    extras = ",".join(declared_extras())
+    _install(session, "-e", f".[{extras}]", "django>=6.0,<7", "jinja2", "fastapi", *TEST_PACKAGES)
     session.run("python", "-c", "import django; assert django.VERSION >= (6, 0), django.VERSION")
     _integration_tests(session, *INTEGRATION_TESTS, "tests/browser/test_django6_csp.py")
 
