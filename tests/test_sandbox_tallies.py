@@ -513,7 +513,7 @@ def test_the_query_plans_the_docs_show_are_sqlites() -> None:
 
 def test_requests_a_clock_sends_are_counted_as_sent_set_based() -> None:
     # Pending requests, some already answered (a link works before send_at),
-    # then moved to `sent` at their send_at in one statement, as a test clock does.
+    # then moved to `sent` at their send_at by Store.send_due, as a test clock does.
     store = _store()
     account = {
         "requests": [
@@ -532,17 +532,7 @@ def test_requests_a_clock_sends_are_counted_as_sent_set_based() -> None:
     }  # fmt: skip
     fill(store, account, bulk=False)
     due = format_timestamp(START + timedelta(hours=50))
-    with store.transaction() as db:
-        ids = [
-            row[0]
-            for row in db.execute(
-                "UPDATE feedback_requests SET state = 'sent', sent_at = send_at,"
-                " updated_at = send_at WHERE state = 'pending' AND send_at <= ? RETURNING id",
-                (due,),
-            )
-        ]
-        store.requests_sent(db, ids, previous_state="pending")
-    assert len(ids) == 8
+    assert store.send_due(due) == 8
     kept = aggregates(store)
     store.rebuild_aggregates()
     assert aggregates(store) == kept
