@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -48,6 +47,7 @@ from .http import (
     ApiError,
     Query,
     check_headers,
+    database_work,
     error_response,
     json_response,
     list_headers,
@@ -72,11 +72,11 @@ SECURITY_HEADERS: Final = (
 
 Handler = Callable[[Request], Response]
 
-# Every endpoint that touches the database is a plain function: Starlette
-# runs it in its thread pool, so SQLite never blocks the event loop (a file
-# database gives each thread its own connection; reads run beside a write).
-# Endpoints that read a body await it on the loop, then hand the rest to the
-# pool (`run_in_threadpool`).
+# Every endpoint that touches the database is a plain function, run in
+# Starlette's thread pool (`database_work`, `_on_database`), so SQLite never
+# blocks the event loop (a file database gives each thread its own
+# connection; reads run beside a write). Endpoints that read a body await it
+# on the loop, then hand the rest to the pool.
 
 
 class Sandbox:
@@ -132,7 +132,7 @@ def _found(item: Any) -> Response:
 
 async def create_feedback_request(request: Request) -> Response:
     body = await read_json(request)
-    return await run_in_threadpool(_create_feedback_request, _sandbox(request), body)
+    return await database_work(request, _create_feedback_request, _sandbox(request), body)
 
 
 def _create_feedback_request(sandbox: Sandbox, body: Any) -> Response:
@@ -197,7 +197,7 @@ def list_feedback_requests(request: Request) -> Response:
 async def feedback_requests(request: Request) -> Response:
     if request.method == "POST":
         return await create_feedback_request(request)
-    return await run_in_threadpool(list_feedback_requests, request)
+    return await database_work(request, list_feedback_requests, request)
 
 
 def get_feedback_request(request: Request) -> Response:
@@ -315,8 +315,8 @@ def csat(request: Request) -> Response:
 async def sites(request: Request) -> Response:
     if request.method == "POST":
         body = await read_json(request)
-        return await run_in_threadpool(_create_site, _sandbox(request).store, body)
-    return await run_in_threadpool(_list_sites, request)
+        return await database_work(request, _create_site, _sandbox(request).store, body)
+    return await database_work(request, _list_sites, request)
 
 
 def _create_site(store: Store, body: Any) -> Response:
@@ -345,7 +345,7 @@ def _taken(resource: str, field: str) -> ValidationError:
 
 async def site(request: Request) -> Response:
     body = await read_json(request) if request.method == "PATCH" else None
-    return await run_in_threadpool(_site, request, body)
+    return await database_work(request, _site, request, body)
 
 
 def _site(request: Request, body: Any) -> Response:
@@ -395,6 +395,16 @@ def _by_name(lister: str) -> Handler:
     return endpoint
 
 
+def _on_database(endpoint: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """`endpoint` run as `database_work`: in the thread pool, or inline."""
+
+    async def run(request: Request) -> Response:
+        return await database_work(request, endpoint, request)
+
+    run.__name__ = endpoint.__name__
+    return run
+
+
 async def openapi_document(request: Request) -> Response:
     # The document itself is plain JSON, for any tool to load.
     document = openapi.document(base_url=_sandbox(request).base_url)
@@ -403,19 +413,21 @@ async def openapi_document(request: Request) -> Response:
 
 ROUTES: Final = (
     Route("/feedback_requests", feedback_requests, methods=["GET", "POST"]),
-    Route("/feedback_requests/{id}", get_feedback_request, methods=["GET"]),
-    Route("/feedback_responses", list_feedback_responses, methods=["GET"]),
-    Route("/feedback_responses/{id}", get_feedback_response, methods=["GET"]),
-    Route("/response_rate", response_rate, methods=["GET"]),
-    Route("/nps", nps, methods=["GET"]),
-    Route("/csat", csat, methods=["GET"]),
+    Route("/feedback_requests/{id}", _on_database(get_feedback_request), methods=["GET"]),
+    Route("/feedback_responses", _on_database(list_feedback_responses), methods=["GET"]),
+    Route("/feedback_responses/{id}", _on_database(get_feedback_response), methods=["GET"]),
+    Route("/response_rate", _on_database(response_rate), methods=["GET"]),
+    Route("/nps", _on_database(nps), methods=["GET"]),
+    Route("/csat", _on_database(csat), methods=["GET"]),
     Route("/sites", sites, methods=["GET", "POST"]),
     Route("/sites/{id}", site, methods=["GET", "PATCH"]),
-    Route("/staff", staff, methods=["GET"]),
-    Route("/staff/{id}", staff_member, methods=["GET"]),
-    Route("/surveys", _by_name("surveys"), methods=["GET"]),
-    Route("/email_templates", _by_name("email_templates"), methods=["GET"]),
-    Route("/text_message_templates", _by_name("text_message_templates"), methods=["GET"]),
+    Route("/staff", _on_database(staff), methods=["GET"]),
+    Route("/staff/{id}", _on_database(staff_member), methods=["GET"]),
+    Route("/surveys", _on_database(_by_name("surveys")), methods=["GET"]),
+    Route("/email_templates", _on_database(_by_name("email_templates")), methods=["GET"]),
+    Route(
+        "/text_message_templates", _on_database(_by_name("text_message_templates")), methods=["GET"]
+    ),
     Route("/openapi.json", openapi_document, methods=["GET"]),
     *survey_page.ROUTES,
 )
@@ -495,6 +507,7 @@ def create_app(
     now: datetime | None = None,
     seed: str | None = None,
     debug: bool = False,
+    threads: bool = True,
 ) -> Starlette:
     """A sandbox API app over the SQLite database `db` (a path, ":memory:",
     or an open Store to share with another app).
@@ -502,7 +515,11 @@ def create_app(
     `token` is the API token it accepts; `base_url` is where it is served
     (Link headers and feedback request links are built on it, never on the
     request's Host); `now` (aware) freezes its clock; `seed="demo"` loads
-    the demo account into an empty database.
+    the demo account into an empty database. `threads=False` runs the
+    database work on the event loop instead of Starlette's thread pool: for
+    an app in process with one caller at a time (cswidget.testing), where
+    the hop to a thread costs more than the work; a served sandbox keeps
+    the default, so one slow request never stalls the others.
 
         app = create_app(db="sandbox.db", seed="demo", now=datetime(2023, 8, 19, tzinfo=UTC))
     """
@@ -527,5 +544,6 @@ def create_app(
     # request's Host, and every URL the sandbox hands out comes from base_url.
     app.router.redirect_slashes = False
     app.state.sandbox = sandbox
+    app.state.threads = threads
     app.add_middleware(_Guard, sandbox=sandbox)
     return app

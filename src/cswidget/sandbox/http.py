@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, ParamSpec, TypeVar
 from urllib.parse import urlencode
 
 import msgspec
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -75,6 +76,22 @@ KEYSET_PAGING: Final = (*PAGING, AFTER)
 
 # `Token token=1234567890` or `Token token="1234567890"`, as the API documents.
 _AUTHORIZATION = re.compile(r'Token\s+token=(?:"([^"]*)"|([^\s"]+))\s*', re.ASCII)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+async def database_work(
+    request: Request, call: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs
+) -> _R:
+    """`call(*args, **kwargs)`, work on the database: in Starlette's thread
+    pool, so SQLite never holds the event loop; inline when the app was made
+    with `threads=False` (`create_app`), where one caller at a time makes the
+    thread hop cost more than the work."""
+    if request.app.state.threads:
+        return await run_in_threadpool(call, *args, **kwargs)
+    return call(*args, **kwargs)
 
 
 class ApiError(Exception):

@@ -14,7 +14,6 @@ from typing import Any, Final
 from urllib.parse import parse_qsl
 
 from markupsafe import Markup
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -24,7 +23,7 @@ from ..contract import FeedbackRequest
 from ..errors import ValidationError
 from ..html import attributes, element, escape_text
 from .answers import checked_answers, choices, field_name
-from .http import MAX_BODY_BYTES
+from .http import MAX_BODY_BYTES, database_work
 from .storage import Store
 
 PREFIX: Final = "/r/"
@@ -79,7 +78,7 @@ async def survey_page(request: Request) -> Response:
             body += chunk
             if len(body) > MAX_BODY_BYTES:
                 return _page("Too large", element("p", [], escape_text("Too many answers.")), 413)
-    return await run_in_threadpool(_survey_page, request, body)
+    return await database_work(request, _survey_page, request, body)
 
 
 def _survey_page(request: Request, body: bytes | None) -> Response:

@@ -257,7 +257,11 @@ class Sandbox:
     def _fresh(self, clock_now: datetime) -> _Running:
         store = fresh_store(seed=self.seed, now=self._now, clock=clock_now)
         store.link_base = self.base_url
-        app = create_app(db=store, token=self.token, base_url=self.base_url, now=clock_now)
+        # In process, one caller at a time: database work on the loop, with
+        # no hop to a thread and back (create_app's threads=False).
+        app = create_app(
+            db=store, token=self.token, base_url=self.base_url, now=clock_now, threads=False
+        )
         self._app.inner = app
         return _Running(store=store, app=app, clock_now=clock_now)
 
