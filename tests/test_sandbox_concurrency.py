@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from cswidget import openapi
 from cswidget.sandbox import DEFAULT_TOKEN, create_app
 from cswidget.vocabulary import API_MEDIA_TYPE
 from livesrv import serve
@@ -130,3 +131,38 @@ def test_a_request_holding_the_database_does_not_hold_the_event_loop(tmp_path: P
             return quick.status_code, (await metric).status_code
 
     assert asyncio.run(run()) == (200, 200)
+
+
+@pytest.mark.parametrize("threads", [True, False])
+def test_database_work_goes_to_a_worker_thread_unless_threads_is_false(threads: bool) -> None:
+    # cswidget.testing's in-process sandbox passes threads=False: one caller
+    # at a time, no hop to a thread and back. Every endpoint, read or write.
+    app = create_app(seed="demo", base_url=BASE_URL, now=datetime(2023, 8, 19, tzinfo=UTC),
+                     threads=threads)  # fmt: skip
+    store = app.state.sandbox.store
+    threads_seen: set[int] = set()
+    for name in ("score_counts", "feedback_response", "sites", "create_site"):
+        method = getattr(store, name)
+
+        def seen(*args: Any, _method: Any = method, **kwargs: Any) -> Any:
+            threads_seen.add(threading.get_ident())
+            return _method(*args, **kwargs)
+
+        setattr(store, name, seen)
+
+    async def run() -> tuple[list[int], int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL,
+                                     headers=HEADERS) as client:  # fmt: skip
+            statuses = [
+                (await client.get("/nps")).status_code,
+                (await client.get("/feedback_responses/1")).status_code,
+                (await client.get("/sites")).status_code,
+                (await client.post("/sites", json=openapi.NEW_SITE)).status_code,
+            ]
+            return statuses, threading.get_ident()
+
+    statuses, loop_thread = asyncio.run(run())
+    assert statuses == [200, 200, 200, 201]
+    assert (threads_seen == {loop_thread}) is not threads
+    assert len(threads_seen) >= 1
