@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from api_twins import run_async
 from cswidget import openapi
 from cswidget.sandbox import DEFAULT_TOKEN, create_app
 from cswidget.vocabulary import API_MEDIA_TYPE
@@ -130,7 +131,7 @@ def test_a_request_holding_the_database_does_not_hold_the_event_loop(tmp_path: P
             released.set()
             return quick.status_code, (await metric).status_code
 
-    assert asyncio.run(run()) == (200, 200)
+    assert run_async(run()) == (200, 200)
 
 
 @pytest.mark.parametrize("threads", [True, False])
@@ -162,7 +163,7 @@ def test_database_work_goes_to_a_worker_thread_unless_threads_is_false(threads: 
             ]
             return statuses, threading.get_ident()
 
-    statuses, loop_thread = asyncio.run(run())
+    statuses, loop_thread = run_async(run())
     assert statuses == [200, 200, 200, 201]
     assert (threads_seen == {loop_thread}) is not threads
     assert len(threads_seen) >= 1
