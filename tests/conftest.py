@@ -23,13 +23,20 @@ collect_ignore = DJANGO6_ONLY if django.VERSION < (6, 0) else []
 # Compared over the whole run, so it holds for every test, including any
 # added later: a run that writes into tracked paths (screenshots, docs,
 # fixtures) or leaves untracked files behind fails, naming the paths.
-# (Screenshots are made only by `make screenshots`.)
+# (Screenshots are made only by `make screenshots`.) Under pytest-xdist the
+# controller compares, before the first worker starts and after the last one
+# ends: a worker would see another's test in the middle of its work.
 
 TREE_BEFORE = pytest.StashKey[str | None]()
 
 
+def is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
 def pytest_sessionstart(session: Any) -> None:
-    session.config.stash[TREE_BEFORE] = work_tree_status()
+    if not is_xdist_worker(session.config):
+        session.config.stash[TREE_BEFORE] = work_tree_status()
 
 
 def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
