@@ -129,6 +129,8 @@ def test_every_test_on_a_leg_has_a_deadline() -> None:
 def test_every_leg_runs_its_tests_on_every_core() -> None:
     # pytest-xdist, one worker per core, as `make test` runs the main suite.
     source = (ROOT / "noxfile.py").read_text(encoding="utf-8")
-    assert source.count('"-n",\n        "auto",') == 1  # _integration_tests: both legs
-    assert 'session.run("python", "-m", "pytest", "-n", "auto", *session.posargs)' in source
+    every_core = '"-n",\n        "auto",\n        "--dist",\n        "worksteal",'
+    assert source.count(every_core) == 1  # in _integration_tests: both legs
+    main = 'session.run("python", "-m", "pytest", "-n", "auto", "--dist", "worksteal", *session'
+    assert main in source
     assert any(package.startswith("pytest-xdist") for package in noxfile.TEST_PACKAGES)

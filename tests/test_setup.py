@@ -99,9 +99,10 @@ def make_test_recipe(**variables: str) -> list[str]:
 @pytest.mark.parametrize(
     ("variables", "pytest_arguments"),
     [
-        # One pytest-xdist worker per core; what PYTEST_ARGS says comes last, so it wins.
-        ({}, "-n auto"),
-        ({"PYTEST_ARGS": "-n 0 -k widget"}, "-n auto -n 0 -k widget"),
+        # One pytest-xdist worker per core, each starting with its half of
+        # the tests; what PYTEST_ARGS says comes last, so it wins.
+        ({}, "-n auto --dist worksteal"),
+        ({"PYTEST_ARGS": "-n 0 -k widget"}, "-n auto --dist worksteal -n 0 -k widget"),
     ],
 )
 def test_make_test_runs_the_main_suite_on_every_core(
