@@ -45,6 +45,11 @@ node_modules/.installed: package.json package-lock.json
 # tests in file order (a module's fixtures are set up once), and a worker
 # that runs out takes tests from the other. PYTEST_ARGS comes after them,
 # so PYTEST_ARGS="-n 0" runs the suite in one process.
+# Bytecode caches (__pycache__, gitignored) are written even where the
+# environment sets PYTHONDONTWRITEBYTECODE: without them every pytest process
+# (each worker, each leg's, each run a test starts) compiles and
+# assertion-rewrites its ~470 modules again, about 10 s of CPU apiece.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: node_modules/.installed $(VENV)/.test-installed
 	chromium="$$($(PY) tests/ensure_chromium.py)" && \
 	CSWIDGET_CHROMIUM="$$chromium" $(PY) -m pytest -n auto --dist worksteal $(PYTEST_ARGS) && \
