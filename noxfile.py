@@ -45,6 +45,8 @@ TEST_PACKAGES = [
     "pytest>=8",
     "pytest-django>=4.8",
     "pytest-timeout>=2.3",
+    "pytest-xdist>=3.8",
+    "filelock>=4.3.2",  # tests/conftest.py imports tests/workers.py
     "playwright>=1.45",
     "django-csp==4.0",
     "flask-talisman==1.1.0",
@@ -219,6 +221,11 @@ def _integration_tests(session: nox.Session, *extra: str) -> None:
         "-p",
         "no:cacheprovider",
         f"--timeout={TEST_DEADLINE}",
+        # One worker per core, as in `make test` (the Makefile says why).
+        "-n",
+        "auto",
+        "--dist",
+        "worksteal",
         *extra,
         *session.posargs,
     )
@@ -229,7 +236,7 @@ def main(session: nox.Session) -> None:
     """The whole suite on the default Python, in a venv of its own."""
     extras = "django,demo,lint,schema,sandbox,api,autoembed,testing"
     session.install("-e", f".[{extras}]", "--group", "dev")
-    session.run("python", "-m", "pytest", *session.posargs)
+    session.run("python", "-m", "pytest", "-n", "auto", "--dist", "worksteal", *session.posargs)
 
 
 def _missing(session: nox.Session, what: str) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import django
 
 from docsite import BuiltSite, build_site
+from workers import build_once, is_worker, one_at_a_time
 from worktree import work_tree_status
 
 # Django >= 6.0 (Python >= 3.12) only: its built-in CSP. The matrix's
@@ -23,13 +25,16 @@ collect_ignore = DJANGO6_ONLY if django.VERSION < (6, 0) else []
 # Compared over the whole run, so it holds for every test, including any
 # added later: a run that writes into tracked paths (screenshots, docs,
 # fixtures) or leaves untracked files behind fails, naming the paths.
-# (Screenshots are made only by `make screenshots`.)
+# (Screenshots are made only by `make screenshots`.) Under pytest-xdist the
+# controller compares, before the first worker starts and after the last one
+# ends: a worker would see another's test in the middle of its work.
 
 TREE_BEFORE = pytest.StashKey[str | None]()
 
 
 def pytest_sessionstart(session: Any) -> None:
-    session.config.stash[TREE_BEFORE] = work_tree_status()
+    if not is_worker(session.config):
+        session.config.stash[TREE_BEFORE] = work_tree_status()
 
 
 def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
@@ -52,7 +57,26 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
 
 
 @pytest.fixture(scope="session")
-def docs_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+def docs_site(request: pytest.FixtureRequest) -> BuiltSite:
     """The site as `make docs` builds it (tests/docsite.py), shared by the
-    build test and the browser test of it."""
-    return build_site(tmp_path_factory.mktemp("site"))
+    build test and the browser test of it: built once, by the first xdist
+    worker that asks (tests/workers.py)."""
+
+    def build(folder: Path) -> dict[str, Any]:
+        built = build_site(folder)
+        return {"stderr": built.stderr, "returncode": built.returncode}
+
+    folder, result = build_once(request, "site", build)
+    return BuiltSite(folder, result["stderr"], result["returncode"])
+
+
+# --- mypy in the work tree, one run at a time. ---
+
+
+@pytest.fixture
+def one_mypy_at_a_time(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Held by each test that runs mypy on the work tree's .mypy_cache: two
+    runs on one cache at once can crash (python/mypy#21136), and two xdist
+    workers would start them together."""
+    with one_at_a_time(request, "mypy_cache"):
+        yield

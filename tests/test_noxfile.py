@@ -124,3 +124,13 @@ def test_every_test_on_a_leg_has_a_deadline() -> None:
     source = (ROOT / "noxfile.py").read_text(encoding="utf-8")
     assert 'f"--timeout={TEST_DEADLINE}"' in source
     assert any(package.startswith("pytest-timeout") for package in noxfile.TEST_PACKAGES)
+
+
+def test_every_leg_runs_its_tests_on_every_core() -> None:
+    # pytest-xdist, one worker per core, as `make test` runs the main suite.
+    source = (ROOT / "noxfile.py").read_text(encoding="utf-8")
+    every_core = '"-n",\n        "auto",\n        "--dist",\n        "worksteal",'
+    assert source.count(every_core) == 1  # in _integration_tests: both legs
+    main = 'session.run("python", "-m", "pytest", "-n", "auto", "--dist", "worksteal", *session'
+    assert main in source
+    assert any(package.startswith("pytest-xdist") for package in noxfile.TEST_PACKAGES)

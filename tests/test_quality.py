@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
     ],
     ids=" ".join,
 )
+@pytest.mark.usefixtures("one_mypy_at_a_time")
 def test_tool_is_clean(command: list[str]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True

@@ -12,11 +12,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 RECIPES = ROOT / "docs" / "recipes"
 TYPINGS = ROOT / "tests" / "typings"
 
 
+@pytest.mark.usefixtures("one_mypy_at_a_time")
 def test_recipes_pass_mypy_strict() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.11", str(RECIPES)],

@@ -76,11 +76,17 @@ values = st.one_of(
 )
 
 
+# Strategies are built once, here: one built inside a composite is built and
+# validated again on every draw.
+flat_dicts = st.dictionaries(keys, values, max_size=6)
+email_values = st.one_of(emails, scalars)
+
+
 @st.composite
 def flat_params(draw: st.DrawFn) -> dict[str, Any]:
-    params = draw(st.dictionaries(keys, values, max_size=6))
+    params = draw(flat_dicts)
     if draw(st.booleans()):
-        params["email"] = draw(st.one_of(emails, scalars))
+        params["email"] = draw(email_values)
     return params
 
 
@@ -102,23 +108,24 @@ def test_survey_params_fast_checks_equal_the_schema(params: dict[str, Any]) -> N
     assert fast_accepts_survey_params(params) is expected
 
 
+codes = st.one_of(
+    st.from_regex(r"[A-Za-z0-9-]{1,64}", fullmatch=True),
+    st.sampled_from(["acme", "a", "-acme", "acme-", "a" * 63, "a" * 64, "acme\n", "AKknWccEFf7"]),
+    st.text(max_size=10),
+    numbers,
+    st.none(),
+)
+extra_widget_dicts = st.dictionaries(keys, values, max_size=3)
+
+
 @st.composite
 def widget_params(draw: st.DrawFn) -> dict[str, Any]:
-    codes = st.one_of(
-        st.from_regex(r"[A-Za-z0-9-]{1,64}", fullmatch=True),
-        st.sampled_from(
-            ["acme", "a", "-acme", "acme-", "a" * 63, "a" * 64, "acme\n", "AKknWccEFf7"]
-        ),
-        st.text(max_size=10),
-        numbers,
-        st.none(),
-    )
     params: dict[str, Any] = {}
     if draw(st.integers(0, 9)):
         params["org"] = draw(codes)
     if draw(st.integers(0, 9)):
         params["survey"] = draw(codes)
-    params.update(draw(st.dictionaries(keys, values, max_size=3)))
+    params.update(draw(extra_widget_dicts))
     return params
 
 

@@ -83,3 +83,31 @@ def test_without_npm_make_stops_first_and_says_why(target: str, tmp_path: Path) 
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "Makefile", "empty-path", "package-lock.json", "package.json", "pyproject.toml",
     ]  # fmt: skip
+
+
+def make_test_recipe(**variables: str) -> list[str]:
+    """The lines `make test` runs (printed, not run: `make -n`)."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    assignments = [f"{name}={value}" for name, value in variables.items()]
+    return subprocess.run(
+        ["make", "--no-print-directory", "-n", "-o", "node_modules/.installed",
+         "-o", ".venv/.test-installed", "test", *assignments],
+        cwd=ROOT, env=environ, capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("variables", "pytest_arguments"),
+    [
+        # One pytest-xdist worker per core, each starting with its half of
+        # the tests; what PYTEST_ARGS says comes last, so it wins.
+        ({}, "-n auto --dist worksteal"),
+        ({"PYTEST_ARGS": "-n 0 -k widget"}, "-n auto --dist worksteal -n 0 -k widget"),
+    ],
+)
+def test_make_test_runs_the_main_suite_on_every_core(
+    variables: dict[str, str], pytest_arguments: str
+) -> None:
+    (line,) = [line for line in make_test_recipe(**variables) if " -m pytest" in line]
+    words = line.split()
+    assert words[words.index("pytest") + 1 : words.index("&&")] == pytest_arguments.split()
