@@ -14,7 +14,8 @@
   and the schemas (`FLOOR_TESTS`).
 
 Every test in a leg has a hard deadline (pytest-timeout, `TEST_DEADLINE`
-seconds): a hang fails that test instead of blocking the run.
+seconds): a hang fails that test instead of blocking the run. A leg's tests
+run on every core (pytest-xdist), as `make test` runs the main suite.
 
 Interpreters are found in pyenv (`$(pyenv root)/versions/*`) and on PATH,
 and each is run once to check it works. With CI=true a missing interpreter
