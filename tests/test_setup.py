@@ -89,7 +89,10 @@ def test_without_npm_make_stops_first_and_says_why(target: str, tmp_path: Path) 
 
 def make_test_recipe(**variables: str) -> list[str]:
     """The lines `make test` runs (printed, not run: `make -n`)."""
-    environ = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    # Not the make that runs this test: its MAKEFLAGS, nor the PYTEST_ARGS it
+    # was given (make puts command-line variables in the environment).
+    outer = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PYTEST_ARGS")
+    environ = {k: v for k, v in os.environ.items() if k not in outer}
     assignments = [f"{name}={value}" for name, value in variables.items()]
     return subprocess.run(
         ["make", "--no-print-directory", "-n", "-o", "node_modules/.installed",
